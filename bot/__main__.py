@@ -1,0 +1,121 @@
+"""`python -m bot`: build the dependencies from the settings and run the bot until it is stopped."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from datetime import UTC
+
+import discord
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from pydantic import ValidationError
+
+from bot.client import MeetupBot
+from bot.db.engine import create_engine, make_read_sessionmaker, make_sessionmaker
+from bot.db.migrate import upgrade_to_head
+from bot.logging_setup import configure_logging
+from bot.settings import Settings, config_file_path
+
+log = logging.getLogger("bot")
+
+NO_TOKEN_MESSAGE = (
+    "No Discord token: put DISCORD_TOKEN=<your bot token> in a .env file here (see config/.env.example); "
+    "get the token at https://discord.com/developers/applications -> your application -> Bot -> Reset Token."
+)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=(
+            "meetup-bot: a Discord bot that organizes community meetups (RSVPs, time polls, reminders, "
+            "attendance, follow-up sessions). Settings come from environment variables, a .env file "
+            f"and {config_file_path()} (environment wins); see config/ for every setting."
+        ),
+        epilog="The database is created and migrated automatically at start.",
+    )
+    parser.add_argument(
+        "--sync",
+        action="store_true",
+        help="send the slash command definitions to Discord even if they did not change",
+    )
+    parser.add_argument(
+        "--migrate",
+        action="store_true",
+        help="apply database migrations and exit (the bot also does this at every start)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        print(f"Invalid settings: {problems}", file=sys.stderr)
+        return 2
+    token = settings.token_value()
+    configure_logging(level=settings.log_level, json_lines=settings.log_format == "json", secrets=[token or ""])
+    if args.migrate:
+        asyncio.run(migrate_only(settings))
+        return 0
+    if token is None:
+        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        return 2
+    return asyncio.run(run_bot(settings, token=token, force_sync=args.sync))
+
+
+async def migrate_only(settings: Settings) -> None:
+    engine = create_engine(settings.database_url)
+    try:
+        revision = await upgrade_to_head(engine)
+        log.info("Database schema at revision %s", revision)
+    finally:
+        await engine.dispose()
+
+
+def build_bot(settings: Settings, *, force_sync: bool = False) -> MeetupBot:
+    engine = create_engine(settings.database_url)
+    # The table of reminders is the record; the scheduler only wakes the bot. A job that runs late
+    # must still run (misfire grace None), and a backlog of runs of one job collapses into one.
+    scheduler = AsyncIOScheduler(timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True})
+    return MeetupBot(
+        settings=settings,
+        engine=engine,
+        sessionmaker=make_sessionmaker(engine),
+        read_sessionmaker=make_read_sessionmaker(engine),
+        scheduler=scheduler,
+        force_sync=force_sync,
+    )
+
+
+async def run_bot(settings: Settings, *, token: str, force_sync: bool) -> int:
+    bot = build_bot(settings, force_sync=force_sync)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, _stop, bot, sig)
+    try:
+        async with bot:
+            await bot.start(token)
+    except discord.LoginFailure:
+        log.error("Discord refused the token: check DISCORD_TOKEN (reset it in the developer portal if needed)")
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        log.error("Discord refused an intent this bot asked for; see README, 'Create the Discord application'")
+        return 1
+    finally:
+        await bot.engine.dispose()
+    return 0
+
+
+def _stop(bot: MeetupBot, sig: signal.Signals) -> None:
+    log.info("Received %s; shutting down", sig.name)
+    asyncio.get_running_loop().create_task(bot.close())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The Bot subclass: receives its dependencies, and wires them up in `setup_hook`."""
+
+from __future__ import annotations
+
+import logging
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import discord
+import yarl
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord.ext import commands
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+import cogs
+from bot.command_tree import MeetupCommandTree
+from bot.db.migrate import upgrade_to_head
+from bot.services import command_sync
+from bot.settings import Settings
+from bot.ui import PERSISTENT_ITEMS
+
+log = logging.getLogger(__name__)
+
+
+def bot_intents() -> discord.Intents:
+    """No privileged intent: interactions carry the member, reactions arrive as raw events."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_reactions = True
+    return intents
+
+
+def point_at_discord(settings: Settings) -> None:
+    """Send REST calls and the gateway connection where the settings say (Discord by default)."""
+    discord.http.Route.BASE = settings.discord_api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def extension_names() -> list[str]:
+    return sorted(f"cogs.{m.name}" for m in pkgutil.iter_modules(cogs.__path__) if not m.name.startswith("_"))
+
+
+class MeetupBot(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        engine: AsyncEngine,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        read_sessionmaker: async_sessionmaker[AsyncSession],
+        scheduler: AsyncIOScheduler,
+        force_sync: bool = False,
+    ) -> None:
+        point_at_discord(settings)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(),
+            tree_cls=MeetupCommandTree,
+            help_command=None,
+            # Nothing the bot posts pings anyone unless a message opts in the exact users it means.
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.engine = engine
+        self.sessionmaker = sessionmaker
+        self.read_sessionmaker = read_sessionmaker
+        self.scheduler = scheduler
+        self.force_sync = force_sync
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: committed when the block ends, rolled back if it raises."""
+        async with self.sessionmaker() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A read-only unit of work that never waits for writers."""
+        async with self.read_sessionmaker() as session, session.begin():
+            yield session
+
+    async def setup_hook(self) -> None:
+        revision = await upgrade_to_head(self.engine)
+        log.info("Database schema at revision %s", revision)
+        for name in extension_names():
+            await self.load_extension(name)
+        self.add_dynamic_items(*PERSISTENT_ITEMS)
+        self.scheduler.start()
+        await self.sync_commands(force=self.force_sync)
+
+    async def sync_commands(self, *, force: bool) -> bool:
+        """Send the command definitions to Discord if they changed since the last sync."""
+        guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        definitions = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        digest = command_sync.definitions_hash([{"application": self.application_id}, *definitions])
+        guild_id = guild.id if guild else None
+        async with self.reading() as session:
+            needed = force or await command_sync.sync_needed(session, guild_id=guild_id, digest=digest)
+        if not needed:
+            log.info("Slash commands unchanged since the last sync; not syncing")
+            return False
+        synced = await self.tree.sync(guild=guild)
+        async with self.transaction() as session:
+            await command_sync.record_sync(session, guild_id=guild_id, digest=digest)
+        log.info("Synced %d slash commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
+        return True
+
+    async def on_ready(self) -> None:
+        log.info("Connected as %s (%s) to %d servers", self.user, self.application_id, len(self.guilds))
+
+    async def close(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await super().close()

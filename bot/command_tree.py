@@ -1,0 +1,18 @@
+"""The application command tree, with the one error handler every command shares."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.interaction_errors import report_interaction_error
+
+if TYPE_CHECKING:
+    from bot.client import MeetupBot
+
+
+class MeetupCommandTree(app_commands.CommandTree["MeetupBot"]):
+    async def on_error(self, interaction: discord.Interaction[MeetupBot], error: app_commands.AppCommandError) -> None:
+        await report_interaction_error(interaction, error)

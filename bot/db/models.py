@@ -1,0 +1,156 @@
+"""Typed SQLAlchemy models. The schema changes only through migrations in `migrations/versions`."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.db.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def str_enum(enum_cls: type[enum.StrEnum], name: str) -> SAEnum:
+    """Enums are stored as their values in a VARCHAR with a CHECK, the same on every database."""
+    return SAEnum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # SQLAlchemy reads this mapping from the class itself; it is never mutated.
+    type_annotation_map = {datetime: UTCDateTime, int: Integer, dict[str, Any]: JSON}  # noqa: RUF012
+
+
+class MeetupStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    FINISHED = "finished"
+
+
+class RsvpStatus(enum.StrEnum):
+    GOING = "going"
+    MAYBE = "maybe"
+    DECLINED = "declined"
+    WAITLISTED = "waitlisted"
+
+
+class RsvpSource(enum.StrEnum):
+    BUTTON = "button"
+    REACTION = "reaction"
+    POLL = "poll"
+    COMMAND = "command"
+
+
+class GuildSettings(Base):
+    """Per-server choices; a server without a row uses the defaults from the bot's settings."""
+
+    __tablename__ = "guild_settings"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    organizer_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    locale: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AppState(Base):
+    """Small facts the bot keeps about itself, such as the hash of the last command sync."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Meetup(Base):
+    __tablename__ = "meetup"
+    __table_args__ = (Index("ix_meetup_guild_starts", "guild_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    title: Mapped[str] = mapped_column(String(256))
+    description: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(1024))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    timezone: Mapped[str] = mapped_column(String(64))
+    capacity: Mapped[int | None]
+    status: Mapped[MeetupStatus] = mapped_column(
+        str_enum(MeetupStatus, "meetup_status"), default=MeetupStatus.SCHEDULED
+    )
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("meetup.id", ondelete="SET NULL"))
+    scheduled_event_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_missing: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Rsvp(Base):
+    __tablename__ = "rsvp"
+    __table_args__ = (
+        UniqueConstraint("meetup_id", "user_id"),
+        Index("ix_rsvp_meetup_status", "meetup_id", "status"),
+        Index("ix_rsvp_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meetup_id: Mapped[int] = mapped_column(ForeignKey("meetup.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[RsvpStatus] = mapped_column(str_enum(RsvpStatus, "rsvp_status"))
+    # Position in the waitlist, increasing in the order members joined it; None unless waitlisted.
+    waitlist_position: Mapped[int | None]
+    source: Mapped[RsvpSource] = mapped_column(str_enum(RsvpSource, "rsvp_source"))
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AuditLogEntry(Base):
+    """Who did what to which meetup or setting, and when."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_guild_at", "guild_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    actor_id: Mapped[int] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""Pure functions from domain objects to what Discord shows: embeds, components, files."""

@@ -1,0 +1,113 @@
+"""Settings from the environment, `.env` and `config/settings.toml` (in that order of precedence)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DISCORD_API_BASE = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+DEFAULT_CONFIG_FILE = Path("config/settings.toml")
+DATABASE_FILE_NAME = "meetup-bot.sqlite3"
+
+
+def config_file_path() -> Path:
+    """The TOML settings file: `MEETUP_BOT_CONFIG` names another one."""
+    return Path(os.environ.get("MEETUP_BOT_CONFIG", DEFAULT_CONFIG_FILE))
+
+
+def to_async_database_url(url: str) -> str:
+    """Turn a plain SQLAlchemy URL into the form of the async driver this bot uses."""
+    for plain, async_form in (
+        ("sqlite://", "sqlite+aiosqlite://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql+psycopg2://", "postgresql+asyncpg://"),
+    ):
+        if url.startswith(plain):
+            return async_form + url[len(plain) :]
+    return url
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be told; documented in `config/settings.example.toml`."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    discord_token: SecretStr | None = Field(default=None, description="The bot's token.")
+    data_dir: Path = Field(default=Path("data"), description="Where the SQLite database lives.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in data_dir.")
+    dev_guild_id: int | None = Field(default=None, description="Sync commands to this guild only.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    default_timezone: str = "UTC"
+    discord_api_base: str = DISCORD_API_BASE
+    discord_gateway_url: str = DISCORD_GATEWAY_URL
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_settings = TomlConfigSettingsSource(settings_cls, toml_file=config_file_path())
+        return init_settings, env_settings, dotenv_settings, toml_settings, file_secret_settings
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name like Europe/Berlin") from exc
+        return value
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("discord_api_base", "discord_gateway_url")
+    @classmethod
+    def _no_trailing_slash_on_api(cls, value: str) -> str:
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _database_url_for_async_driver(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.data_dir / DATABASE_FILE_NAME}"
+        self.database_url = to_async_database_url(self.database_url)
+        self.discord_api_base = self.discord_api_base.rstrip("/")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def token_value(self) -> str | None:
+        return self.discord_token.get_secret_value() if self.discord_token else None

@@ -1,0 +1,11 @@
+"""Discord components (buttons, selects) that keep working after a restart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from discord.ui import DynamicItem
+
+# Every persistent component class, registered with the client at start. Their custom ids carry
+# the ids they act on, and their callbacks read the database, so nothing lives only in memory.
+PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = ()

@@ -1,0 +1,67 @@
+"""/settings: the server's time zone and organizer role."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import MeetupBot
+from bot.rendering.settings import (
+    render_organizer_role_changed,
+    render_settings_embed,
+    render_timezone_changed,
+)
+from bot.services import guild_settings
+from bot.services.timezones import suggest_timezones
+from cogs._context import actor_of, guild_id_of
+
+
+async def timezone_autocomplete(_: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=zone, value=zone) for zone in suggest_timezones(current)]
+
+
+@app_commands.guild_only()
+class SettingsCog(commands.GroupCog, group_name="settings", group_description="This server's meetup settings"):
+    def __init__(self, bot: MeetupBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="show", description="Show this server's meetup settings")
+    async def show(self, interaction: discord.Interaction) -> None:
+        async with self.bot.reading() as session:
+            config = await guild_settings.get_guild_config(
+                session, guild_id=guild_id_of(interaction), default_timezone=self.bot.settings.default_timezone
+            )
+        await interaction.response.send_message(embed=render_settings_embed(config), ephemeral=True)
+
+    @app_commands.command(name="timezone", description="Set the time zone that typed times are read in")
+    @app_commands.describe(zone="An IANA time zone name, such as Europe/Berlin")
+    @app_commands.autocomplete(zone=timezone_autocomplete)
+    async def timezone(self, interaction: discord.Interaction, zone: str) -> None:
+        async with self.bot.transaction() as session:
+            config = await guild_settings.set_guild_timezone(
+                session,
+                guild_id=guild_id_of(interaction),
+                actor=actor_of(interaction),
+                zone=zone,
+                default_timezone=self.bot.settings.default_timezone,
+            )
+        await interaction.response.send_message(render_timezone_changed(config), ephemeral=True)
+
+    @app_commands.command(name="organizer-role", description="Choose the role whose members may organize meetups")
+    @app_commands.describe(role="Members with this role may organize; leave empty to clear it")
+    async def organizer_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        async with self.bot.transaction() as session:
+            config = await guild_settings.set_organizer_role(
+                session,
+                guild_id=guild_id_of(interaction),
+                actor=actor_of(interaction),
+                role_id=role.id if role else None,
+                default_timezone=self.bot.settings.default_timezone,
+            )
+        await interaction.response.send_message(render_organizer_role_changed(config), ephemeral=True)
+
+
+async def setup(bot: MeetupBot) -> None:
+    await bot.add_cog(SettingsCog(bot))
