@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.db.models import AppState
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    async with engine.connect() as conn:
+        assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
+        assert (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar() == 30_000
+        assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+
+
+async def test_concurrent_read_modify_write_transactions_do_not_lose_updates(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """50 increments of one counter, at once: each transaction reads then writes.
+
+    On SQLite, a deferred transaction would fail with 'database is locked' or lose updates; with
+    BEGIN IMMEDIATE the writers queue. On PostgreSQL the row lock does the same.
+    """
+    async with sessionmaker() as s, s.begin():
+        s.add(AppState(key="counter", value="0"))
+
+    async def increment() -> None:
+        async with sessionmaker() as s, s.begin():
+            row = (
+                await s.execute(text("SELECT value FROM app_state WHERE key = 'counter' FOR UPDATE"))
+                if s.get_bind().dialect.name == "postgresql"
+                else await s.execute(text("SELECT value FROM app_state WHERE key = 'counter'"))
+            ).scalar_one()
+            await asyncio.sleep(0)
+            await s.execute(text("UPDATE app_state SET value = :v WHERE key = 'counter'"), {"v": str(int(row) + 1)})
+
+    await asyncio.gather(*(increment() for _ in range(50)))
+    async with sessionmaker() as s:
+        final = await s.get(AppState, "counter")
+    assert final is not None
+    assert final.value == "50"
+
+
+async def test_read_only_sessions_do_not_wait_for_a_writer(
+    sessionmaker: async_sessionmaker[AsyncSession], read_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker() as writer, writer.begin():
+        writer.add(AppState(key="held", value="1"))
+        await writer.flush()
+        async with read_sessionmaker() as reader, reader.begin():
+            seen = await asyncio.wait_for(reader.get(AppState, "held"), timeout=2)
+    assert seen is None  # the writer has not committed yet
