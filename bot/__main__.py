@@ -14,7 +14,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from pydantic import ValidationError
 
 from bot.client import MeetupBot
-from bot.db.engine import create_engine, make_read_sessionmaker, make_sessionmaker
+from bot.db.database import Database
+from bot.db.engine import create_engine
 from bot.db.migrate import upgrade_to_head
 from bot.logging_setup import configure_logging
 from bot.settings import Settings, config_file_path
@@ -79,15 +80,12 @@ async def migrate_only(settings: Settings) -> None:
 
 
 def build_bot(settings: Settings, *, force_sync: bool = False) -> MeetupBot:
-    engine = create_engine(settings.database_url)
     # The table of reminders is the record; the scheduler only wakes the bot. A job that runs late
     # must still run (misfire grace None), and a backlog of runs of one job collapses into one.
     scheduler = AsyncIOScheduler(timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True})
     return MeetupBot(
         settings=settings,
-        engine=engine,
-        sessionmaker=make_sessionmaker(engine),
-        read_sessionmaker=make_read_sessionmaker(engine),
+        database=Database.from_url(settings.database_url),
         scheduler=scheduler,
         force_sync=force_sync,
     )
@@ -108,7 +106,7 @@ async def run_bot(settings: Settings, *, token: str, force_sync: bool) -> int:
         log.error("Discord refused an intent this bot asked for; see README, 'Create the Discord application'")
         return 1
     finally:
-        await bot.engine.dispose()
+        await bot.db.dispose()
     return 0
 
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import logging
 import pkgutil
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import discord
 import yarl
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import cogs
 from bot.command_tree import MeetupCommandTree
+from bot.db.database import Database
 from bot.db.migrate import upgrade_to_head
 from bot.services import command_sync
 from bot.settings import Settings
@@ -46,9 +44,7 @@ class MeetupBot(commands.Bot):
         self,
         *,
         settings: Settings,
-        engine: AsyncEngine,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        read_sessionmaker: async_sessionmaker[AsyncSession],
+        database: Database,
         scheduler: AsyncIOScheduler,
         force_sync: bool = False,
     ) -> None:
@@ -62,26 +58,12 @@ class MeetupBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
         )
         self.settings = settings
-        self.engine = engine
-        self.sessionmaker = sessionmaker
-        self.read_sessionmaker = read_sessionmaker
+        self.db = database
         self.scheduler = scheduler
         self.force_sync = force_sync
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: committed when the block ends, rolled back if it raises."""
-        async with self.sessionmaker() as session, session.begin():
-            yield session
-
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[AsyncSession]:
-        """A read-only unit of work that never waits for writers."""
-        async with self.read_sessionmaker() as session, session.begin():
-            yield session
-
     async def setup_hook(self) -> None:
-        revision = await upgrade_to_head(self.engine)
+        revision = await upgrade_to_head(self.db.engine)
         log.info("Database schema at revision %s", revision)
         for name in extension_names():
             await self.load_extension(name)
@@ -97,13 +79,13 @@ class MeetupBot(commands.Bot):
         definitions = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
         digest = command_sync.definitions_hash([{"application": self.application_id}, *definitions])
         guild_id = guild.id if guild else None
-        async with self.reading() as session:
+        async with self.db.reading() as session:
             needed = force or await command_sync.sync_needed(session, guild_id=guild_id, digest=digest)
         if not needed:
             log.info("Slash commands unchanged since the last sync; not syncing")
             return False
         synced = await self.tree.sync(guild=guild)
-        async with self.transaction() as session:
+        async with self.db.transaction() as session:
             await command_sync.record_sync(session, guild_id=guild_id, digest=digest)
         log.info("Synced %d slash commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
         return True

@@ -29,7 +29,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="T
 
     @app_commands.command(name="show", description="Show this server's meetup settings")
     async def show(self, interaction: discord.Interaction) -> None:
-        async with self.bot.reading() as session:
+        async with self.bot.db.reading() as session:
             config = await guild_settings.get_guild_config(
                 session, guild_id=guild_id_of(interaction), default_timezone=self.bot.settings.default_timezone
             )
@@ -39,7 +39,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="T
     @app_commands.describe(zone="An IANA time zone name, such as Europe/Berlin")
     @app_commands.autocomplete(zone=timezone_autocomplete)
     async def timezone(self, interaction: discord.Interaction, zone: str) -> None:
-        async with self.bot.transaction() as session:
+        async with self.bot.db.transaction() as session:
             config = await guild_settings.set_guild_timezone(
                 session,
                 guild_id=guild_id_of(interaction),
@@ -52,7 +52,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="T
     @app_commands.command(name="organizer-role", description="Choose the role whose members may organize meetups")
     @app_commands.describe(role="Members with this role may organize; leave empty to clear it")
     async def organizer_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
-        async with self.bot.transaction() as session:
+        async with self.bot.db.transaction() as session:
             config = await guild_settings.set_organizer_role(
                 session,
                 guild_id=guild_id_of(interaction),

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.db.engine import create_engine, make_read_sessionmaker, make_sessionmaker
+from bot.db.database import Database
+from bot.db.engine import create_engine
 from bot.db.migrate import upgrade_to_head
 from bot.settings import to_async_database_url
 
@@ -37,25 +38,31 @@ async def database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    await upgrade_to_head(engine)
-    yield engine
-    await engine.dispose()
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """The migrated database, opened as the bot opens it."""
+    database = Database.from_url(database_url)
+    await upgrade_to_head(database.engine)
+    yield database
+    await database.dispose()
 
 
 @pytest.fixture
-def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return make_sessionmaker(engine)
+def engine(db: Database) -> AsyncEngine:
+    return db.engine
 
 
 @pytest.fixture
-def read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return make_read_sessionmaker(engine)
+def sessionmaker(db: Database) -> async_sessionmaker[AsyncSession]:
+    return db.sessionmaker
 
 
 @pytest.fixture
-async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+def read_sessionmaker(db: Database) -> async_sessionmaker[AsyncSession]:
+    return db.read_sessionmaker
+
+
+@pytest.fixture
+async def session(db: Database) -> AsyncIterator[AsyncSession]:
     """A session inside a transaction, for tests that work in one unit."""
-    async with sessionmaker() as session, session.begin():
+    async with db.transaction() as session:
         yield session

@@ -117,7 +117,9 @@ class Meetup(Base):
     created_by: Mapped[int] = mapped_column(BigInteger)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("meetup.id", ondelete="SET NULL"))
     scheduled_event_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The meetup message was deleted (or its channel): nothing is edited or reacted to any more.
     message_missing: Mapped[bool] = mapped_column(default=False)
+    cancel_reason: Mapped[str | None] = mapped_column(String(1024))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -137,7 +139,10 @@ class Rsvp(Base):
     # Position in the waitlist, increasing in the order members joined it; None unless waitlisted.
     waitlist_position: Mapped[int | None]
     source: Mapped[RsvpSource] = mapped_column(str_enum(RsvpSource, "rsvp_source"))
+    # When the member last answered; a repeated click soon after is taken as a double click.
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the status last changed (an answer or a promotion): seats are numbered in this order.
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

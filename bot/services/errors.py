@@ -34,3 +34,16 @@ class UnknownTimezone(InvalidInput):
             f"I don't know the time zone `{name}`. Use an IANA name such as `Europe/Berlin`, "
             "`America/New_York` or `Asia/Seoul` (start typing and pick one from the list)."
         )
+
+
+class MeetupNotFound(NotFound):
+    def __init__(self, meetup_id: int) -> None:
+        super().__init__(f"I can't find meetup #{meetup_id} in this server.")
+
+
+class MeetupClosed(DomainError):
+    """The meetup no longer takes answers (cancelled or over)."""
+
+
+class CapacityTooLow(InvalidInput):
+    pass

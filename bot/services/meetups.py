@@ -1,0 +1,281 @@
+"""Meetups: creating, editing, cancelling and finding them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import GuildSettings, Meetup, MeetupStatus, Rsvp, RsvpStatus
+from bot.services import meetup_input as check
+from bot.services.audit import record_action
+from bot.services.errors import CapacityTooLow, InvalidInput, MeetupClosed
+from bot.services.meetup_input import MeetupInput
+from bot.services.meetup_lookup import lock_meetup
+from bot.services.organizers import Actor, require_organizer
+from bot.services.rsvps import count_going, promote_from_waitlist
+from bot.services.timezones import resolve_timezone
+
+AUTOCOMPLETE_LIMIT = 25
+LIST_LIMIT = 25
+
+
+@dataclass(frozen=True, slots=True)
+class MeetupChange:
+    """An edited meetup, and who must hear of it."""
+
+    meetup: Meetup
+    changed_fields: tuple[str, ...]
+    time_changed: bool
+    promoted_user_ids: tuple[int, ...]
+    # Going and maybe members, to be pinged once when the time moved.
+    notify_user_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MeetupCancellation:
+    meetup: Meetup
+    notify_user_ids: tuple[int, ...]
+
+
+async def organizer_role_of(session: AsyncSession, guild_id: int) -> int | None:
+    return await session.scalar(select(GuildSettings.organizer_role_id).where(GuildSettings.guild_id == guild_id))
+
+
+async def guild_timezone(session: AsyncSession, guild_id: int, default_timezone: str) -> str:
+    zone = await session.scalar(select(GuildSettings.timezone).where(GuildSettings.guild_id == guild_id))
+    return zone or default_timezone
+
+
+async def require_guild_organizer(session: AsyncSession, *, guild_id: int, actor: Actor) -> None:
+    require_organizer(actor, await organizer_role_of(session, guild_id))
+
+
+async def create_meetup(
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    channel_id: int,
+    actor: Actor,
+    typed: MeetupInput,
+    default_timezone: str,
+    now: datetime,
+    series_id: int | None = None,
+) -> Meetup:
+    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
+    if typed.title is None or typed.when is None:
+        raise InvalidInput("A meetup needs a title and a time.")
+    zone = typed.timezone or await guild_timezone(session, guild_id, default_timezone)
+    start = check.check_start(typed.when, zone=zone, now=now)
+    meetup = Meetup(
+        guild_id=guild_id,
+        channel_id=channel_id,
+        title=check.check_title(typed.title),
+        description=check.check_optional_text(typed.description, what="description", limit=check.DESCRIPTION_MAX),
+        location=check.check_optional_text(typed.where, what="place", limit=check.WHERE_MAX),
+        starts_at=start.instant,
+        ends_at=start.instant + check.check_duration(typed.duration),
+        timezone=start.zone,
+        capacity=check.check_capacity(typed.capacity),
+        status=MeetupStatus.SCHEDULED,
+        created_by=actor.user_id,
+        series_id=series_id,
+    )
+    session.add(meetup)
+    await session.flush()
+    if meetup.series_id is None:
+        meetup.series_id = meetup.id  # a meetup starts its own series; follow-ups join it
+    record_action(
+        session,
+        guild_id=guild_id,
+        actor_id=actor.user_id,
+        action="meetup.create",
+        target=f"meetup:{meetup.id}",
+        details={"title": meetup.title, "starts_at": meetup.starts_at.isoformat(), "capacity": meetup.capacity},
+    )
+    return meetup
+
+
+async def edit_meetup(
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    meetup_id: int,
+    actor: Actor,
+    typed: MeetupInput,
+    default_timezone: str,
+    now: datetime,
+) -> MeetupChange:
+    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
+    meetup = await lock_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
+    _require_editable(meetup)
+    before = {f: getattr(meetup, f) for f in ("title", "description", "location", "starts_at", "ends_at", "capacity")}
+    if typed.title is not None:
+        meetup.title = check.check_title(typed.title)
+    if typed.description is not None:
+        meetup.description = check.check_optional_text(
+            typed.description, what="description", limit=check.DESCRIPTION_MAX
+        )
+    if typed.where is not None:
+        meetup.location = check.check_optional_text(typed.where, what="place", limit=check.WHERE_MAX)
+    _apply_new_time(meetup, typed, now=now)
+    promoted: list[int] = []
+    if typed.capacity is not None:
+        promoted = await _apply_new_capacity(session, meetup, check.check_capacity(typed.capacity), now=now)
+    changed = tuple(f for f, old in before.items() if getattr(meetup, f) != old)
+    if typed.timezone is not None and "starts_at" not in changed:
+        changed += ("timezone",)
+    time_changed = "starts_at" in changed
+    notify = await _user_ids_with(session, meetup.id, (RsvpStatus.GOING, RsvpStatus.MAYBE)) if time_changed else ()
+    record_action(
+        session,
+        guild_id=guild_id,
+        actor_id=actor.user_id,
+        action="meetup.edit",
+        target=f"meetup:{meetup.id}",
+        details={f: _jsonable(before[f]) for f in changed if f in before} | {"changed": list(changed)},
+    )
+    await session.flush()
+    return MeetupChange(meetup, changed, time_changed, tuple(promoted), tuple(notify))
+
+
+def _apply_new_time(meetup: Meetup, typed: MeetupInput, *, now: datetime) -> None:
+    duration = meetup.ends_at - meetup.starts_at
+    if typed.timezone is not None:
+        meetup.timezone = resolve_timezone(typed.timezone)
+    if typed.when is not None:
+        start = check.check_start(typed.when, zone=meetup.timezone, now=now)
+        meetup.starts_at = start.instant
+    if typed.duration is not None:
+        duration = check.check_duration(typed.duration)
+    meetup.ends_at = meetup.starts_at + duration
+
+
+async def _apply_new_capacity(
+    session: AsyncSession, meetup: Meetup, capacity: int | None, *, now: datetime
+) -> list[int]:
+    going = await count_going(session, meetup.id)
+    if capacity is not None and capacity < going:
+        raise CapacityTooLow(
+            f"{going} members are already going, so the capacity can't go down to {capacity}: nobody is "
+            "dropped from a meetup without being asked. Raise it, or ask members to step back first."
+        )
+    meetup.capacity = capacity
+    return await promote_from_waitlist(session, meetup, now=now)
+
+
+async def cancel_meetup(
+    session: AsyncSession, *, guild_id: int, meetup_id: int, actor: Actor, reason: str | None, now: datetime
+) -> MeetupCancellation:
+    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
+    meetup = await lock_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
+    if meetup.status == MeetupStatus.CANCELLED:
+        raise MeetupClosed(f"Meetup #{meetup.id} is already cancelled.")
+    meetup.status = MeetupStatus.CANCELLED
+    meetup.cancel_reason = check.check_optional_text(reason, what="reason", limit=check.WHERE_MAX)
+    notify = await _user_ids_with(session, meetup.id, (RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.WAITLISTED))
+    record_action(
+        session,
+        guild_id=guild_id,
+        actor_id=actor.user_id,
+        action="meetup.cancel",
+        target=f"meetup:{meetup.id}",
+        details={"reason": meetup.cancel_reason},
+    )
+    await session.flush()
+    return MeetupCancellation(meetup, tuple(notify))
+
+
+async def record_message(session: AsyncSession, *, meetup_id: int, message_id: int) -> None:
+    meetup = await session.get(Meetup, meetup_id)
+    if meetup is not None:
+        meetup.message_id = message_id
+        meetup.message_missing = False
+
+
+async def mark_message_missing(session: AsyncSession, *, meetup_id: int) -> None:
+    meetup = await session.get(Meetup, meetup_id)
+    if meetup is not None:
+        meetup.message_missing = True
+
+
+async def mark_channel_missing(session: AsyncSession, *, channel_id: int) -> list[int]:
+    """Every meetup whose channel was deleted; returns their ids."""
+    meetups = (await session.scalars(select(Meetup).where(Meetup.channel_id == channel_id))).all()
+    for meetup in meetups:
+        meetup.message_missing = True
+    return [m.id for m in meetups]
+
+
+async def list_upcoming(
+    session: AsyncSession, *, guild_id: int, now: datetime, limit: int = LIST_LIMIT
+) -> list[Meetup]:
+    """Scheduled meetups in the server that have not ended, soonest first."""
+    return list(
+        (
+            await session.scalars(
+                select(Meetup)
+                .where(Meetup.guild_id == guild_id, Meetup.status == MeetupStatus.SCHEDULED, Meetup.ends_at > now)
+                .order_by(Meetup.starts_at, Meetup.id)
+                .limit(limit)
+            )
+        ).all()
+    )
+
+
+async def search_meetups(
+    session: AsyncSession, *, guild_id: int, text: str, now: datetime, include_past: bool = False
+) -> list[Meetup]:
+    """Meetups for the autocomplete of a `meetup` option: by number or words of the title."""
+    query = select(Meetup).where(Meetup.guild_id == guild_id)
+    if not include_past:
+        query = query.where(Meetup.status == MeetupStatus.SCHEDULED, Meetup.ends_at > now)
+    needle = text.strip().lstrip("#")
+    if needle.isdigit():
+        query = query.where(Meetup.id == int(needle))
+    elif needle:
+        query = query.where(Meetup.title.ilike(f"%{_escape_like(needle)}%", escape="\\"))
+    order = Meetup.starts_at.desc() if include_past else Meetup.starts_at
+    return list((await session.scalars(query.order_by(order).limit(AUTOCOMPLETE_LIMIT))).all())
+
+
+async def my_upcoming(
+    session: AsyncSession, *, guild_id: int, user_id: int, now: datetime
+) -> list[tuple[Meetup, Rsvp]]:
+    rows = await session.execute(
+        select(Meetup, Rsvp)
+        .join(Rsvp, Rsvp.meetup_id == Meetup.id)
+        .where(
+            Meetup.guild_id == guild_id,
+            Rsvp.user_id == user_id,
+            Meetup.status == MeetupStatus.SCHEDULED,
+            Meetup.ends_at > now,
+        )
+        .order_by(Meetup.starts_at, Meetup.id)
+        .limit(LIST_LIMIT)
+    )
+    return [(m, r) for m, r in rows.tuples()]
+
+
+def _require_editable(meetup: Meetup) -> None:
+    if meetup.status == MeetupStatus.CANCELLED:
+        raise MeetupClosed(f"Meetup #{meetup.id} was cancelled; it can't be edited.")
+
+
+async def _user_ids_with(session: AsyncSession, meetup_id: int, statuses: tuple[RsvpStatus, ...]) -> list[int]:
+    rows = await session.scalars(
+        select(Rsvp.user_id)
+        .where(Rsvp.meetup_id == meetup_id, Rsvp.status.in_(statuses))
+        .order_by(Rsvp.status_changed_at, Rsvp.id)
+    )
+    return list(rows.all())
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _jsonable(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
