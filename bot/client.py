@@ -14,6 +14,7 @@ import cogs
 from bot.command_tree import MeetupCommandTree
 from bot.db.database import Database
 from bot.db.migrate import upgrade_to_head
+from bot.publishing.meetup_messages import MeetupMessages
 from bot.services import command_sync
 from bot.settings import Settings
 from bot.ui import PERSISTENT_ITEMS
@@ -61,6 +62,7 @@ class MeetupBot(commands.Bot):
         self.db = database
         self.scheduler = scheduler
         self.force_sync = force_sync
+        self.meetup_messages = MeetupMessages(self)
 
     async def setup_hook(self) -> None:
         revision = await upgrade_to_head(self.db.engine)

@@ -13,12 +13,8 @@ from bot.rendering.settings import (
     render_timezone_changed,
 )
 from bot.services import guild_settings
-from bot.services.timezones import suggest_timezones
 from cogs._context import actor_of, guild_id_of
-
-
-async def timezone_autocomplete(_: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=zone, value=zone) for zone in suggest_timezones(current)]
+from cogs._options import timezone_autocomplete
 
 
 @app_commands.guild_only()

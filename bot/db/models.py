@@ -98,7 +98,10 @@ class AppState(Base):
 
 class Meetup(Base):
     __tablename__ = "meetup"
-    __table_args__ = (Index("ix_meetup_guild_starts", "guild_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_meetup_guild_starts", "guild_id", "starts_at"),
+        Index("ix_meetup_message", "message_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     guild_id: Mapped[int] = mapped_column(BigInteger)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import GuildSettings, Meetup, MeetupStatus, Rsvp, RsvpStatus
@@ -279,3 +279,31 @@ def _escape_like(text: str) -> str:
 
 def _jsonable(value: object) -> object:
     return value.isoformat() if isinstance(value, datetime) else value
+
+
+async def record_scheduled_event(session: AsyncSession, *, meetup_id: int, event_id: int) -> None:
+    meetup = await session.get(Meetup, meetup_id)
+    if meetup is not None:
+        meetup.scheduled_event_id = event_id
+
+
+async def discard_unposted(session: AsyncSession, *, meetup_id: int) -> None:
+    """Remove a meetup whose message could not be posted, so no half-made meetup stays behind."""
+    meetup = await session.get(Meetup, meetup_id)
+    if meetup is not None and meetup.message_id is None:
+        await session.delete(meetup)
+
+
+async def going_counts(session: AsyncSession, meetup_ids: list[int]) -> dict[int, int]:
+    if not meetup_ids:
+        return {}
+    rows = await session.execute(
+        select(Rsvp.meetup_id, func.count())
+        .where(Rsvp.meetup_id.in_(meetup_ids), Rsvp.status == RsvpStatus.GOING)
+        .group_by(Rsvp.meetup_id)
+    )
+    return {meetup_id: int(count) for meetup_id, count in rows.tuples()}
+
+
+async def meetup_id_for_message(session: AsyncSession, *, message_id: int) -> int | None:
+    return await session.scalar(select(Meetup.id).where(Meetup.message_id == message_id))

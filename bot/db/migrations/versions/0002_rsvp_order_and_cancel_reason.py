@@ -1,4 +1,4 @@
-"""rsvp.status_changed_at for seat order; meetup.cancel_reason
+"""rsvp.status_changed_at for seat order; meetup.cancel_reason; meetups found by message
 
 Revision ID: 0002
 Revises: 0001
@@ -27,10 +27,12 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("meetup") as batch_op:
         batch_op.add_column(sa.Column("cancel_reason", sa.String(length=1024), nullable=True))
+        batch_op.create_index("ix_meetup_message", ["message_id"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("meetup") as batch_op:
+        batch_op.drop_index("ix_meetup_message")
         batch_op.drop_column("cancel_reason")
     with op.batch_alter_table("rsvp") as batch_op:
         batch_op.drop_column("status_changed_at")

@@ -1,0 +1,1 @@
+"""Putting domain state on Discord: posting and editing messages, notices, scheduled events."""

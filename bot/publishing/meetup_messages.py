@@ -1,0 +1,132 @@
+"""Posting meetup messages, keeping them in step with the database, and posting notices."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.db.models import Meetup, MeetupStatus
+from bot.publishing.coalescer import EditCoalescer
+from bot.rendering.meetup_embed import render_meetup_embed
+from bot.rendering.notices import Post, promotion_notice
+from bot.rendering.time_format import message_link
+from bot.services import meetups
+from bot.services.roster import load_roster
+from bot.services.rsvps import Answer, RsvpOutcome
+from bot.ui.meetup_buttons import REACTION_ANSWERS, meetup_view
+
+if TYPE_CHECKING:
+    from bot.client import MeetupBot
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_MESSAGE = 10008
+UNKNOWN_CHANNEL = 10003
+
+
+def link_to(meetup: Meetup) -> str | None:
+    if meetup.message_id is None:
+        return None
+    return message_link(meetup.guild_id, meetup.channel_id, meetup.message_id)
+
+
+def answer_for_reaction(emoji: str) -> Answer | None:
+    return REACTION_ANSWERS.get(emoji)
+
+
+class MeetupMessages:
+    """The bot's side of meetup messages: what is posted, and edits coalesced per meetup."""
+
+    def __init__(self, bot: MeetupBot) -> None:
+        self.bot = bot
+        self.coalescer = EditCoalescer(self._redraw_key)
+
+    def refresh(self, meetup_id: int) -> None:
+        """Redraw the meetup's message soon (coalesced with other requests)."""
+        self.coalescer.request(meetup_id)
+
+    def after_rsvp(self, outcome: RsvpOutcome) -> None:
+        """Follow-up work for an answer, started without delaying the member's reply."""
+        if outcome.changed:
+            self.refresh(outcome.meetup_id)
+        if outcome.promoted_user_ids:
+            self.bot.loop.create_task(self._announce_promotions(outcome.meetup_id, outcome.promoted_user_ids))
+
+    async def post(self, meetup_id: int) -> discord.Message:
+        """Post the meetup message in its channel, record it, and add the answer reactions."""
+        async with self.bot.db.reading() as session:
+            meetup = await session.get(Meetup, meetup_id)
+            assert meetup is not None
+            roster = await load_roster(session, meetup=meetup)
+        channel = self.bot.get_partial_messageable(meetup.channel_id, guild_id=meetup.guild_id)
+        message = await channel.send(
+            embed=render_meetup_embed(roster),
+            view=meetup_view(meetup.id, open_for_answers=True),
+            # A retried POST after a lost answer must not post the meetup twice.
+            nonce=f"meetup-{meetup.id}",
+        )
+        async with self.bot.db.transaction() as session:
+            await meetups.record_message(session, meetup_id=meetup.id, message_id=message.id)
+        for emoji in REACTION_ANSWERS:
+            try:
+                await message.add_reaction(emoji)
+            except discord.HTTPException as exc:
+                log.warning("Could not add %s to meetup #%s: %s", emoji, meetup.id, exc)
+                break
+        return message
+
+    async def redraw(self, meetup_id: int) -> None:
+        """Edit the meetup message to show the database's current state."""
+        async with self.bot.db.reading() as session:
+            meetup = await session.get(Meetup, meetup_id)
+            if meetup is None or meetup.message_id is None or meetup.message_missing:
+                return
+            roster = await load_roster(session, meetup=meetup)
+        message = self.bot.get_partial_messageable(meetup.channel_id, guild_id=meetup.guild_id).get_partial_message(
+            meetup.message_id
+        )
+        open_for_answers = meetup.status == MeetupStatus.SCHEDULED and discord.utils.utcnow() < meetup.ends_at
+        try:
+            await message.edit(
+                embed=render_meetup_embed(roster), view=meetup_view(meetup.id, open_for_answers=open_for_answers)
+            )
+        except discord.NotFound as exc:
+            await self._record_missing(meetup, exc)
+        except discord.Forbidden as exc:
+            log.warning("Not allowed to edit the message of meetup #%s: %s", meetup.id, exc)
+
+    async def announce(self, channel_id: int, guild_id: int, posts: Sequence[Post]) -> None:
+        """Post notices that ping exactly the users each one names, and nobody else."""
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
+        for post in posts:
+            mentions = discord.AllowedMentions(
+                everyone=False, roles=False, users=[discord.Object(uid) for uid in post.ping_user_ids]
+            )
+            try:
+                await channel.send(post.content, allowed_mentions=mentions)
+            except discord.HTTPException as exc:
+                log.warning("Could not post a notice in channel %s: %s", channel_id, exc)
+                return
+
+    async def _announce_promotions(self, meetup_id: int, user_ids: Sequence[int]) -> None:
+        async with self.bot.db.reading() as session:
+            meetup = await session.get(Meetup, meetup_id)
+        if meetup is None or meetup.message_missing:
+            return
+        posts = [promotion_notice(meetup, uid, link_to(meetup)) for uid in user_ids]
+        await self.announce(meetup.channel_id, meetup.guild_id, posts)
+
+    async def _redraw_key(self, key: Hashable) -> None:
+        assert isinstance(key, int)
+        await self.redraw(key)
+
+    async def _record_missing(self, meetup: Meetup, exc: discord.NotFound) -> None:
+        async with self.bot.db.transaction() as session:
+            if exc.code == UNKNOWN_CHANNEL:
+                await meetups.mark_channel_missing(session, channel_id=meetup.channel_id)
+            else:
+                await meetups.mark_message_missing(session, meetup_id=meetup.id)
+        log.info("The message of meetup #%s is gone (%s); it will not be edited again", meetup.id, exc.text)

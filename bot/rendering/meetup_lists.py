@@ -1,0 +1,46 @@
+"""Lists of meetups: the server's upcoming ones, and a member's own answers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.db.models import Meetup, Rsvp, RsvpStatus
+from bot.rendering.limits import MESSAGE_CONTENT, shorten
+from bot.rendering.notices import safe_title
+from bot.rendering.time_format import full_and_relative
+
+_STANDING = {
+    RsvpStatus.GOING: "you're going",
+    RsvpStatus.MAYBE: "you answered Maybe",
+    RsvpStatus.DECLINED: "you can't go",
+    RsvpStatus.WAITLISTED: "you're on the waitlist",
+}
+
+
+def render_upcoming(rows: Sequence[tuple[Meetup, int, str | None]]) -> str:
+    if not rows:
+        return "No upcoming meetups in this server. Create one with `/meetup create`."
+    lines = ["**Upcoming meetups**"]
+    for meetup, going, link in rows:
+        seats = f"{going} / {meetup.capacity}" if meetup.capacity else f"{going}"
+        where = f" · {link}" if link else ""
+        lines.append(
+            f"#{meetup.id} **{safe_title(meetup)}**: {full_and_relative(meetup.starts_at)} · going {seats}{where}"
+        )
+    return _fit(lines)
+
+
+def render_my_meetups(rows: Sequence[tuple[Meetup, Rsvp, str | None]]) -> str:
+    if not rows:
+        return "You haven't answered any upcoming meetup in this server."
+    lines = ["**Your upcoming meetups**"]
+    for meetup, rsvp, link in rows:
+        where = f" · {link}" if link else ""
+        when = full_and_relative(meetup.starts_at)
+        lines.append(f"#{meetup.id} **{safe_title(meetup)}**: {when}, {_STANDING[rsvp.status]}{where}")
+    return _fit(lines)
+
+
+def _fit(lines: list[str]) -> str:
+    text = "\n".join(lines)
+    return text if len(text) <= MESSAGE_CONTENT else shorten(text, MESSAGE_CONTENT)

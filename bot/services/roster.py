@@ -1,0 +1,68 @@
+"""Who answered a meetup, grouped and ordered as members see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Meetup, Rsvp, RsvpSource, RsvpStatus
+from bot.services.meetup_lookup import get_meetup
+from bot.services.meetups import require_guild_organizer
+from bot.services.organizers import Actor
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEntry:
+    user_id: int
+    status: RsvpStatus
+    answered_at: datetime
+    source: RsvpSource
+    waitlist_position: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """A meetup and its answers: going in seat order, the waitlist in queue order."""
+
+    meetup: Meetup
+    going: list[RosterEntry] = field(default_factory=list)
+    maybe: list[RosterEntry] = field(default_factory=list)
+    declined: list[RosterEntry] = field(default_factory=list)
+    waitlist: list[RosterEntry] = field(default_factory=list)
+
+    def user_ids(self, *statuses: RsvpStatus) -> list[int]:
+        groups = {
+            RsvpStatus.GOING: self.going,
+            RsvpStatus.MAYBE: self.maybe,
+            RsvpStatus.DECLINED: self.declined,
+            RsvpStatus.WAITLISTED: self.waitlist,
+        }
+        return [e.user_id for s in statuses for e in groups[s]]
+
+
+async def load_roster(session: AsyncSession, *, meetup: Meetup) -> Roster:
+    rows = await session.scalars(
+        select(Rsvp).where(Rsvp.meetup_id == meetup.id).order_by(Rsvp.status_changed_at, Rsvp.id)
+    )
+    roster = Roster(meetup)
+    groups = {
+        RsvpStatus.GOING: roster.going,
+        RsvpStatus.MAYBE: roster.maybe,
+        RsvpStatus.DECLINED: roster.declined,
+        RsvpStatus.WAITLISTED: roster.waitlist,
+    }
+    for row in rows:
+        groups[row.status].append(
+            RosterEntry(row.user_id, row.status, row.answered_at, row.source, row.waitlist_position)
+        )
+    roster.waitlist.sort(key=lambda e: e.waitlist_position or 0)
+    return roster
+
+
+async def roster_for_organizer(session: AsyncSession, *, guild_id: int, meetup_id: int, actor: Actor) -> Roster:
+    """The full list of answers, for `/meetup attendees`."""
+    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
+    return await load_roster(session, meetup=await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id))

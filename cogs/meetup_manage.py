@@ -1,0 +1,119 @@
+"""/meetup edit and /meetup cancel."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.publishing.meetup_messages import link_to
+from bot.publishing.scheduled_events import cancel_mirror, mirror_meetup
+from bot.rendering.notices import cancellation_notice, promotion_notice, time_change_notice
+from bot.rendering.time_format import full_and_relative
+from bot.services import meetups
+from bot.services.meetup_input import MeetupInput
+from cogs._context import actor_of, guild_id_of
+from cogs._meetup_group import bot_of, meetup_group, register
+from cogs._options import timezone_autocomplete, upcoming_meetup_autocomplete
+
+_FIELD_NAMES = {
+    "title": "title",
+    "description": "description",
+    "location": "place",
+    "starts_at": "time",
+    "ends_at": "end",
+    "capacity": "capacity",
+    "timezone": "time zone",
+}
+
+
+@meetup_group.command(name="edit", description="Change a meetup; its message follows")
+@app_commands.describe(
+    meetup="The meetup's number (#12), or start typing its title",
+    title="New title",
+    when="New start time",
+    timezone="Time zone `when` is read in (default: the meetup's)",
+    where="New place (`-` clears it)",
+    description="New description (`-` clears it)",
+    capacity="New number of seats; raising it moves waitlisted members in, in order",
+    duration="New length: 2h, 90m, 1h30m",
+)
+@app_commands.autocomplete(meetup=upcoming_meetup_autocomplete)
+@app_commands.autocomplete(timezone=timezone_autocomplete)
+async def edit(
+    interaction: discord.Interaction,
+    meetup: int,
+    title: str | None = None,
+    when: str | None = None,
+    timezone: str | None = None,
+    where: str | None = None,
+    description: str | None = None,
+    capacity: int | None = None,
+    duration: str | None = None,
+) -> None:
+    bot = bot_of(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    typed = MeetupInput(title, when, timezone, where, description, capacity, duration)
+    async with bot.db.transaction() as session:
+        change = await meetups.edit_meetup(
+            session,
+            guild_id=guild_id_of(interaction),
+            meetup_id=meetup,
+            actor=actor_of(interaction),
+            typed=typed,
+            default_timezone=bot.settings.default_timezone,
+            now=discord.utils.utcnow(),
+        )
+    edited = change.meetup
+    if not change.changed_fields:
+        await interaction.followup.send(f"Nothing to change in meetup #{edited.id}.")
+        return
+    bot.meetup_messages.refresh(edited.id)
+    link = link_to(edited)
+    posts = [promotion_notice(edited, uid, link) for uid in change.promoted_user_ids]
+    if change.time_changed:
+        posts += time_change_notice(edited, change.notify_user_ids, link)
+    if not edited.message_missing:
+        await bot.meetup_messages.announce(edited.channel_id, edited.guild_id, posts)
+    await mirror_meetup(bot, edited)
+    changed = ", ".join(
+        _FIELD_NAMES.get(f, f)
+        for f in change.changed_fields
+        if f != "ends_at" or "starts_at" not in change.changed_fields
+    )
+    summary = f"Meetup #{edited.id} updated ({changed}). It starts {full_and_relative(edited.starts_at)}."
+    if change.time_changed:
+        summary += f" {len(change.notify_user_ids)} members going or maybe were told of the new time."
+    if change.promoted_user_ids:
+        summary += f" {len(change.promoted_user_ids)} members moved from the waitlist to going."
+    await interaction.followup.send(summary)
+
+
+@meetup_group.command(name="cancel", description="Cancel a meetup and tell everyone who answered")
+@app_commands.describe(meetup="The meetup's number (#12), or start typing its title", reason="Why (shown to members)")
+@app_commands.autocomplete(meetup=upcoming_meetup_autocomplete)
+async def cancel(interaction: discord.Interaction, meetup: int, reason: str | None = None) -> None:
+    bot = bot_of(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    async with bot.db.transaction() as session:
+        cancellation = await meetups.cancel_meetup(
+            session,
+            guild_id=guild_id_of(interaction),
+            meetup_id=meetup,
+            actor=actor_of(interaction),
+            reason=reason,
+            now=discord.utils.utcnow(),
+        )
+    cancelled = cancellation.meetup
+    await bot.meetup_messages.redraw(cancelled.id)
+    if not cancelled.message_missing:
+        notice = cancellation_notice(cancelled, cancellation.notify_user_ids, link_to(cancelled))
+        await bot.meetup_messages.announce(cancelled.channel_id, cancelled.guild_id, notice)
+    await cancel_mirror(bot, cancelled)
+    await interaction.followup.send(
+        f"Meetup #{cancelled.id} is cancelled; {len(cancellation.notify_user_ids)} members who answered were told."
+    )
+
+
+async def setup(bot: commands.Bot) -> None:
+    register(bot)

@@ -1,0 +1,83 @@
+"""Answering a meetup by reacting ✅ 🤔 ❌ to its message (raw events: nothing needs the cache)."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.client import MeetupBot
+from bot.db.models import RsvpSource
+from bot.publishing.meetup_messages import answer_for_reaction
+from bot.services import meetups
+from bot.services.errors import DomainError
+from bot.services.rsvps import RsvpOutcome, rsvp_to_meetup, withdraw_from_meetup
+
+log = logging.getLogger(__name__)
+
+
+class MeetupReactions(commands.Cog):
+    def __init__(self, bot: MeetupBot) -> None:
+        self.bot = bot
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._answer(payload, added=True)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._answer(payload, added=False)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        async with self.bot.db.transaction() as session:
+            gone = await meetups.mark_channel_missing(session, channel_id=channel.id)
+        if gone:
+            log.info("Channel %s was deleted with meetups %s", channel.id, gone)
+
+    async def _answer(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
+        answer = answer_for_reaction(str(payload.emoji))
+        if (
+            answer is None
+            or payload.guild_id is None
+            or (self.bot.user is not None and payload.user_id == self.bot.user.id)
+        ):
+            return
+        async with self.bot.db.reading() as session:
+            meetup_id = await meetups.meetup_id_for_message(session, message_id=payload.message_id)
+        if meetup_id is None:
+            return
+        now = discord.utils.utcnow()
+        try:
+            async with self.bot.db.transaction() as session:
+                outcome: RsvpOutcome
+                if added:
+                    outcome = await rsvp_to_meetup(
+                        session,
+                        guild_id=payload.guild_id,
+                        meetup_id=meetup_id,
+                        user_id=payload.user_id,
+                        answer=answer,
+                        source=RsvpSource.REACTION,
+                        toggle=False,
+                        now=now,
+                    )
+                else:
+                    outcome = await withdraw_from_meetup(
+                        session,
+                        guild_id=payload.guild_id,
+                        meetup_id=meetup_id,
+                        user_id=payload.user_id,
+                        only=answer,
+                        now=now,
+                    )
+        except DomainError as exc:
+            # A reaction has nobody to answer privately; the message already shows the state.
+            log.debug("Reaction on meetup #%s not taken: %s", meetup_id, exc.user_message)
+            return
+        self.bot.meetup_messages.after_rsvp(outcome)
+
+
+async def setup(bot: MeetupBot) -> None:
+    await bot.add_cog(MeetupReactions(bot))
