@@ -256,7 +256,7 @@ async def my_upcoming(
         .order_by(Meetup.starts_at, Meetup.id)
         .limit(LIST_LIMIT)
     )
-    return [(m, r) for m, r in rows.tuples()]
+    return [(m, r) for m, r in rows.all()]
 
 
 def _require_editable(meetup: Meetup) -> None:
@@ -302,7 +302,7 @@ async def going_counts(session: AsyncSession, meetup_ids: list[int]) -> dict[int
         .where(Rsvp.meetup_id.in_(meetup_ids), Rsvp.status == RsvpStatus.GOING)
         .group_by(Rsvp.meetup_id)
     )
-    return {meetup_id: int(count) for meetup_id, count in rows.tuples()}
+    return {meetup_id: int(count) for meetup_id, count in rows.all()}
 
 
 async def meetup_id_for_message(session: AsyncSession, *, message_id: int) -> int | None:

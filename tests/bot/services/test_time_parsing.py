@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.services.durations import describe_duration, format_duration, parse_duration
+from bot.services.errors import InvalidInput
+from bot.services.time_parsing import parse_when, require_future
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone", "expected_utc"),
+    [
+        ("2026-12-05 19:00", "Asia/Seoul", datetime(2026, 12, 5, 10, 0, tzinfo=UTC)),
+        ("Dec 5 7pm", "Europe/Berlin", datetime(2026, 12, 5, 18, 0, tzinfo=UTC)),
+        ("tomorrow 19:00", "UTC", datetime(2026, 11, 26, 19, 0, tzinfo=UTC)),
+        ("next friday 18:30", "America/New_York", datetime(2026, 11, 27, 23, 30, tzinfo=UTC)),
+        ("<t:1796500800:F>", "Asia/Seoul", datetime.fromtimestamp(1796500800, UTC)),
+        ("<t:1796500800>", "UTC", datetime.fromtimestamp(1796500800, UTC)),
+        ("in 24h", "Europe/Berlin", NOW + timedelta(hours=24)),
+        ("in 1h30m", "UTC", NOW + timedelta(minutes=90)),
+    ],
+)
+def test_accepted_forms(typed: str, zone: str, expected_utc: datetime) -> None:
+    assert parse_when(typed, zone=zone, now=NOW).instant == expected_utc
+
+
+def test_dst_the_wall_clock_time_is_kept_on_each_side_of_the_change() -> None:
+    # Europe/Berlin leaves summer time on 2026-10-25: 19:00 is UTC+2 before and UTC+1 after.
+    before = parse_when("2026-10-24 19:00", zone="Europe/Berlin", now=datetime(2026, 10, 1, tzinfo=UTC))
+    after = parse_when("2026-10-26 19:00", zone="Europe/Berlin", now=datetime(2026, 10, 1, tzinfo=UTC))
+    assert before.instant.hour == 17
+    assert after.instant.hour == 18
+    assert after.local.hour == before.local.hour == 19
+
+
+def test_a_time_the_clocks_skip_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="skip"):
+        parse_when("2027-03-28 02:30", zone="Europe/Berlin", now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("blah", "couldn't understand `blah`"),
+        ("Dec 5", "no time of day"),
+        ("2026-13-05 19:00", "not a real date"),
+        ("", "Give a time"),
+        ("x" * 200, "too long"),
+    ],
+)
+def test_unreadable_times_say_what_was_understood_and_what_is_accepted(typed: str, says: str) -> None:
+    with pytest.raises(InvalidInput, match=says) as caught:
+        parse_when(typed, zone="UTC", now=NOW)
+    message = caught.value.user_message
+    assert "2026-12-05 19:00" in message or "19:00" in message
+
+
+def test_a_past_time_is_refused_showing_how_it_was_read() -> None:
+    parsed = parse_when("2026-11-20 19:00", zone="Asia/Seoul", now=NOW)
+    with pytest.raises(InvalidInput, match="in the past") as caught:
+        require_future(parsed, now=NOW)
+    assert f"<t:{int(parsed.instant.timestamp())}:F>" in caught.value.user_message
+    assert "Asia/Seoul" in caught.value.user_message
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"), [("2h", 120), ("90m", 90), ("1h30m", 90), ("1d", 1440), ("2 hours", 120), ("45 min", 45)]
+)
+def test_durations(typed: str, minutes: int) -> None:
+    assert parse_duration(typed) == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize("typed", ["", "two hours", "2x", "h", "-1h"])
+def test_bad_durations(typed: str) -> None:
+    with pytest.raises(InvalidInput, match="2h"):
+        parse_duration(typed)
+
+
+def test_duration_formats() -> None:
+    assert format_duration(timedelta(minutes=90)) == "1h30m"
+    assert describe_duration(timedelta(hours=2)) == "2 hours"
+    assert describe_duration(timedelta(minutes=61)) == "1 hour 1 minute"
