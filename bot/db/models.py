@@ -24,7 +24,7 @@ from bot.db.types import UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
@@ -71,6 +71,17 @@ class RsvpSource(enum.StrEnum):
     REACTION = "reaction"
     POLL = "poll"
     COMMAND = "command"
+
+
+class PollStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    FINALIZED = "finalized"
+
+
+class VoteKind(enum.StrEnum):
+    YES = "yes"  # works for me
+    IF_NEED_BE = "if_need_be"
 
 
 class GuildSettings(Base):
@@ -162,3 +173,51 @@ class AuditLogEntry(Base):
     target: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Poll(Base):
+    """A time poll: candidate start times that members vote on; finalized into a meetup."""
+
+    __tablename__ = "poll"
+    __table_args__ = (Index("ix_poll_guild_status", "guild_id", "status"), Index("ix_poll_message", "message_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    title: Mapped[str] = mapped_column(String(256))
+    description: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(1024))
+    timezone: Mapped[str] = mapped_column(String(64))
+    capacity: Mapped[int | None]
+    duration_minutes: Mapped[int]
+    closes_at: Mapped[datetime | None]
+    status: Mapped[PollStatus] = mapped_column(str_enum(PollStatus, "poll_status"), default=PollStatus.OPEN)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    meetup_id: Mapped[int | None] = mapped_column(ForeignKey("meetup.id", ondelete="SET NULL"))
+    message_missing: Mapped[bool] = mapped_column(default=False)
+    closed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PollOption(Base):
+    __tablename__ = "poll_option"
+    __table_args__ = (UniqueConstraint("poll_id", "position"), UniqueConstraint("poll_id", "starts_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    starts_at: Mapped[datetime]
+
+
+class PollVote(Base):
+    __tablename__ = "poll_vote"
+    __table_args__ = (UniqueConstraint("option_id", "user_id"), Index("ix_poll_vote_poll_user", "poll_id", "user_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    option_id: Mapped[int] = mapped_column(ForeignKey("poll_option.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[VoteKind] = mapped_column(str_enum(VoteKind, "vote_kind"))
+    voted_at: Mapped[datetime] = mapped_column(default=utcnow)

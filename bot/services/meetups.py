@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,16 +69,48 @@ async def create_meetup(
         raise InvalidInput("A meetup needs a title and a time.")
     zone = typed.timezone or await guild_timezone(session, guild_id, default_timezone)
     start = check.check_start(typed.when, zone=zone, now=now)
-    meetup = Meetup(
+    return await insert_meetup(
+        session,
         guild_id=guild_id,
         channel_id=channel_id,
+        actor=actor,
         title=check.check_title(typed.title),
         description=check.check_optional_text(typed.description, what="description", limit=check.DESCRIPTION_MAX),
         location=check.check_optional_text(typed.where, what="place", limit=check.WHERE_MAX),
         starts_at=start.instant,
-        ends_at=start.instant + check.check_duration(typed.duration),
-        timezone=start.zone,
+        duration=check.check_duration(typed.duration),
+        zone=start.zone,
         capacity=check.check_capacity(typed.capacity),
+        series_id=series_id,
+    )
+
+
+async def insert_meetup(
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    channel_id: int,
+    actor: Actor,
+    title: str,
+    description: str | None,
+    location: str | None,
+    starts_at: datetime,
+    duration: timedelta,
+    zone: str,
+    capacity: int | None,
+    series_id: int | None,
+) -> Meetup:
+    """Store a meetup from values already checked (by `create_meetup` or a poll's finalize)."""
+    meetup = Meetup(
+        guild_id=guild_id,
+        channel_id=channel_id,
+        title=title,
+        description=description,
+        location=location,
+        starts_at=starts_at,
+        ends_at=starts_at + duration,
+        timezone=zone,
+        capacity=capacity,
         status=MeetupStatus.SCHEDULED,
         created_by=actor.user_id,
         series_id=series_id,

@@ -131,7 +131,7 @@ def upgrade() -> None:
             ["meetup_id"], ["meetup.id"], name=op.f("fk_rsvp_meetup_id_meetup"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rsvp")),
-        sa.UniqueConstraint("meetup_id", "user_id", name=op.f("uq_rsvp_meetup_id")),
+        sa.UniqueConstraint("meetup_id", "user_id", name=op.f("uq_rsvp_meetup_id_user_id")),
     )
     with op.batch_alter_table("rsvp", schema=None) as batch_op:
         batch_op.create_index("ix_rsvp_meetup_status", ["meetup_id", "status"], unique=False)

@@ -1,0 +1,90 @@
+"""Turning a poll's winning time into a meetup, with its voters as the first answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Meetup, PollOption, PollStatus, RsvpSource
+from bot.services.audit import record_action
+from bot.services.errors import DomainError, InvalidInput
+from bot.services.meetups import insert_meetup, require_guild_organizer
+from bot.services.organizers import Actor
+from bot.services.polls import OptionTally, PollResults, get_poll, poll_duration, poll_results
+from bot.services.rsvps import Answer, answer_meetup
+
+
+@dataclass(frozen=True, slots=True)
+class Finalized:
+    results: PollResults
+    chosen: PollOption
+    meetup: Meetup
+    closed_now: bool
+    # Everyone who chose the winning time, as "works for me" or "if need be".
+    notify_user_ids: tuple[int, ...]
+
+
+async def finalize_poll(
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    poll_id: int,
+    actor: Actor,
+    option_number: int | None,
+    now: datetime,
+) -> Finalized:
+    """Close the poll if open and create the meetup at option `option_number` (1-based) or the best."""
+    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
+    poll = await get_poll(session, guild_id=guild_id, poll_id=poll_id, lock=True)
+    if poll.status == PollStatus.FINALIZED:
+        raise DomainError(f"Poll #{poll.id} is already finalized as meetup #{poll.meetup_id}.")
+    results = await poll_results(session, poll)
+    chosen = _chosen(results, option_number)
+    if chosen.option.starts_at <= now:
+        raise InvalidInput("That time has already passed; pick a later option.")
+    closed_now = poll.status == PollStatus.OPEN
+    meetup = await insert_meetup(
+        session,
+        guild_id=guild_id,
+        channel_id=poll.channel_id,
+        actor=actor,
+        title=poll.title,
+        description=poll.description,
+        location=poll.location,
+        starts_at=chosen.option.starts_at,
+        duration=poll_duration(poll),
+        zone=poll.timezone,
+        capacity=poll.capacity,
+        series_id=None,
+    )
+    for user_id in chosen.yes:
+        await answer_meetup(
+            session, meetup=meetup, user_id=user_id, answer=Answer.GOING, source=RsvpSource.POLL, toggle=False, now=now
+        )
+    for user_id in chosen.if_need_be:
+        await answer_meetup(
+            session, meetup=meetup, user_id=user_id, answer=Answer.MAYBE, source=RsvpSource.POLL, toggle=False, now=now
+        )
+    poll.status = PollStatus.FINALIZED
+    poll.closed_at = poll.closed_at or now
+    poll.meetup_id = meetup.id
+    record_action(
+        session,
+        guild_id=guild_id,
+        actor_id=actor.user_id,
+        action="poll.finalize",
+        target=f"poll:{poll.id}",
+        details={"meetup": meetup.id, "option": chosen.option.starts_at.isoformat()},
+    )
+    await session.flush()
+    return Finalized(results, chosen.option, meetup, closed_now, (*chosen.yes, *chosen.if_need_be))
+
+
+def _chosen(results: PollResults, option_number: int | None) -> OptionTally:
+    if option_number is None:
+        return results.best()
+    if not 1 <= option_number <= len(results.options):
+        raise InvalidInput(f"This poll has options 1 to {len(results.options)}; there is no option {option_number}.")
+    return results.options[option_number - 1]

@@ -1,0 +1,256 @@
+"""Time polls: candidate times, votes of 'works for me' and 'if need be', and closing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Poll, PollOption, PollStatus, PollVote, VoteKind
+from bot.services import meetup_input as check
+from bot.services.audit import record_action
+from bot.services.errors import DomainError, InvalidInput, NotFound
+from bot.services.meetup_input import MeetupInput
+from bot.services.meetups import guild_timezone, require_guild_organizer
+from bot.services.organizers import Actor
+from bot.services.poll_input import parse_deadline, parse_options
+from bot.services.timezones import resolve_timezone
+
+
+class PollNotFound(NotFound):
+    def __init__(self, poll_id: int) -> None:
+        super().__init__(f"I can't find poll #{poll_id} in this server.")
+
+
+class PollClosed(DomainError):
+    def __init__(self) -> None:
+        super().__init__("This poll is closed.")
+
+
+@dataclass(frozen=True, slots=True)
+class OptionTally:
+    option: PollOption
+    yes: list[int]  # voters, in the order they voted
+    if_need_be: list[int]
+
+    @property
+    def score(self) -> tuple[int, int, float]:
+        """Higher is better: most 'works', then most 'works' + 'if need be', then the earliest."""
+        return (len(self.yes), len(self.yes) + len(self.if_need_be), -self.option.starts_at.timestamp())
+
+
+@dataclass(frozen=True, slots=True)
+class PollResults:
+    poll: Poll
+    options: list[OptionTally]  # in the poll's order
+
+    @property
+    def voters(self) -> list[int]:
+        seen: dict[int, None] = {}
+        for tally in self.options:
+            for user_id in (*tally.yes, *tally.if_need_be):
+                seen.setdefault(user_id, None)
+        return list(seen)
+
+    def best(self) -> OptionTally:
+        return max(self.options, key=lambda t: t.score)
+
+    def choices_of(self, user_id: int) -> tuple[list[PollOption], list[PollOption]]:
+        yes = [t.option for t in self.options if user_id in t.yes]
+        maybe = [t.option for t in self.options if user_id in t.if_need_be]
+        return yes, maybe
+
+
+async def create_poll(
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    channel_id: int,
+    actor: Actor,
+    typed: MeetupInput,
+    options_text: str,
+    closes_text: str | None,
+    default_timezone: str,
+    now: datetime,
+) -> Poll:
+    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
+    if typed.title is None:
+        raise InvalidInput("A poll needs a title.")
+    zone = resolve_timezone(typed.timezone or await guild_timezone(session, guild_id, default_timezone))
+    options = parse_options(options_text, zone=zone, now=now)
+    closes_at = parse_deadline(closes_text, zone=zone, now=now, options=options)
+    poll = Poll(
+        guild_id=guild_id,
+        channel_id=channel_id,
+        title=check.check_title(typed.title),
+        description=check.check_optional_text(typed.description, what="description", limit=check.DESCRIPTION_MAX),
+        location=check.check_optional_text(typed.where, what="place", limit=check.WHERE_MAX),
+        timezone=zone,
+        capacity=check.check_capacity(typed.capacity),
+        duration_minutes=int(check.check_duration(typed.duration).total_seconds() // 60),
+        closes_at=closes_at,
+        status=PollStatus.OPEN,
+        created_by=actor.user_id,
+    )
+    session.add(poll)
+    await session.flush()
+    for position, option in enumerate(options):
+        session.add(PollOption(poll_id=poll.id, position=position, starts_at=option.instant))
+    record_action(
+        session,
+        guild_id=guild_id,
+        actor_id=actor.user_id,
+        action="poll.create",
+        target=f"poll:{poll.id}",
+        details={"title": poll.title, "options": [o.instant.isoformat() for o in options]},
+    )
+    await session.flush()
+    return poll
+
+
+def poll_duration(poll: Poll) -> timedelta:
+    return timedelta(minutes=poll.duration_minutes)
+
+
+async def get_poll(session: AsyncSession, *, guild_id: int, poll_id: int, lock: bool = False) -> Poll:
+    query = select(Poll).where(Poll.id == poll_id).execution_options(populate_existing=True)
+    poll = await session.scalar(query.with_for_update() if lock else query)
+    if poll is None or poll.guild_id != guild_id:
+        raise PollNotFound(poll_id)
+    return poll
+
+
+async def poll_options(session: AsyncSession, poll_id: int) -> list[PollOption]:
+    rows = await session.scalars(select(PollOption).where(PollOption.poll_id == poll_id).order_by(PollOption.position))
+    return list(rows.all())
+
+
+async def vote(
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    poll_id: int,
+    user_id: int,
+    kind: VoteKind,
+    option_ids: Sequence[int],
+    now: datetime,
+) -> PollResults:
+    """Replace the member's choices of `kind` with `option_ids`; an option chosen in the other
+    kind moves to this one (the later choice wins). Options kept keep their place in vote order."""
+    poll = await get_poll(session, guild_id=guild_id, poll_id=poll_id, lock=True)
+    require_open_poll(poll, now)
+    valid = {o.id for o in await poll_options(session, poll.id)}
+    chosen = set(option_ids)
+    if not chosen <= valid:
+        raise InvalidInput("That option is not part of this poll.")
+    mine = {
+        v.option_id: v
+        for v in await session.scalars(select(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user_id))
+    }
+    for option_id, dropped in mine.items():
+        if dropped.kind == kind and option_id not in chosen:
+            await session.delete(dropped)
+    for option_id in sorted(chosen):
+        kept = mine.get(option_id)
+        if kept is None:
+            session.add(PollVote(poll_id=poll.id, option_id=option_id, user_id=user_id, kind=kind, voted_at=now))
+        elif kept.kind != kind:
+            kept.kind = kind
+            kept.voted_at = now
+    await session.flush()
+    return await poll_results(session, poll)
+
+
+async def clear_votes(
+    session: AsyncSession, *, guild_id: int, poll_id: int, user_id: int, now: datetime
+) -> PollResults:
+    poll = await get_poll(session, guild_id=guild_id, poll_id=poll_id, lock=True)
+    require_open_poll(poll, now)
+    await session.execute(delete(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user_id))
+    return await poll_results(session, poll)
+
+
+async def poll_results(session: AsyncSession, poll: Poll) -> PollResults:
+    options = await poll_options(session, poll.id)
+    votes = await session.scalars(
+        select(PollVote).where(PollVote.poll_id == poll.id).order_by(PollVote.voted_at, PollVote.id)
+    )
+    by_option: dict[int, OptionTally] = {o.id: OptionTally(o, [], []) for o in options}
+    for v in votes:
+        tally = by_option[v.option_id]
+        (tally.yes if v.kind == VoteKind.YES else tally.if_need_be).append(v.user_id)
+    return PollResults(poll, [by_option[o.id] for o in options])
+
+
+def require_open_poll(poll: Poll, now: datetime) -> None:
+    if poll.status != PollStatus.OPEN or (poll.closes_at is not None and now >= poll.closes_at):
+        raise PollClosed()
+
+
+async def close_poll(
+    session: AsyncSession, *, guild_id: int, poll_id: int, actor: Actor | None, now: datetime
+) -> tuple[Poll, bool]:
+    """Close voting. `actor` None means the deadline closed it. Returns (poll, closed_now)."""
+    if actor is not None:
+        await require_guild_organizer(session, guild_id=guild_id, actor=actor)
+    poll = await get_poll(session, guild_id=guild_id, poll_id=poll_id, lock=True)
+    if poll.status != PollStatus.OPEN:
+        return poll, False
+    poll.status = PollStatus.CLOSED
+    poll.closed_at = now
+    record_action(
+        session,
+        guild_id=guild_id,
+        actor_id=actor.user_id if actor else 0,
+        action="poll.close",
+        target=f"poll:{poll.id}",
+        details={"by": "organizer" if actor else "deadline"},
+    )
+    await session.flush()
+    return poll, True
+
+
+async def polls_due_to_close(session: AsyncSession, *, now: datetime) -> list[tuple[int, int]]:
+    """(guild_id, poll_id) of open polls whose deadline has passed."""
+    rows = await session.execute(
+        select(Poll.guild_id, Poll.id).where(Poll.status == PollStatus.OPEN, Poll.closes_at <= now)
+    )
+    return [(g, p) for g, p in rows.all()]
+
+
+async def open_polls_with_deadline(session: AsyncSession) -> list[tuple[int, int, datetime]]:
+    rows = await session.execute(
+        select(Poll.guild_id, Poll.id, Poll.closes_at).where(
+            Poll.status == PollStatus.OPEN, Poll.closes_at.is_not(None)
+        )
+    )
+    return [(g, p, c) for g, p, c in rows.all() if c is not None]
+
+
+async def search_polls(session: AsyncSession, *, guild_id: int, text: str, open_only: bool) -> list[Poll]:
+    query = select(Poll).where(Poll.guild_id == guild_id)
+    if open_only:
+        query = query.where(Poll.status == PollStatus.OPEN)
+    else:
+        query = query.where(Poll.status != PollStatus.FINALIZED)
+    needle = text.strip().lstrip("#")
+    if needle.isdigit():
+        query = query.where(Poll.id == int(needle))
+    elif needle:
+        query = query.where(Poll.title.ilike(f"%{needle.replace('%', '').replace('_', '')}%"))
+    return list((await session.scalars(query.order_by(Poll.id.desc()).limit(25))).all())
+
+
+async def record_poll_message(session: AsyncSession, *, poll_id: int, message_id: int) -> None:
+    poll = await session.get(Poll, poll_id)
+    if poll is not None:
+        poll.message_id = message_id
+
+
+async def mark_poll_message_missing(session: AsyncSession, *, poll_id: int) -> None:
+    poll = await session.get(Poll, poll_id)
+    if poll is not None:
+        poll.message_missing = True
