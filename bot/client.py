@@ -15,6 +15,8 @@ from bot.command_tree import MeetupCommandTree
 from bot.db.database import Database
 from bot.db.migrate import upgrade_to_head
 from bot.publishing.meetup_messages import MeetupMessages
+from bot.publishing.poll_messages import PollMessages
+from bot.scheduling.poll_closing import rebuild_poll_timers
 from bot.services import command_sync
 from bot.settings import Settings
 from bot.ui import PERSISTENT_ITEMS
@@ -63,6 +65,7 @@ class MeetupBot(commands.Bot):
         self.scheduler = scheduler
         self.force_sync = force_sync
         self.meetup_messages = MeetupMessages(self)
+        self.poll_messages = PollMessages(self)
 
     async def setup_hook(self) -> None:
         revision = await upgrade_to_head(self.db.engine)
@@ -71,6 +74,7 @@ class MeetupBot(commands.Bot):
             await self.load_extension(name)
         self.add_dynamic_items(*PERSISTENT_ITEMS)
         self.scheduler.start()
+        await rebuild_poll_timers(self)
         await self.sync_commands(force=self.force_sync)
 
     async def sync_commands(self, *, force: bool) -> bool:

@@ -220,4 +220,7 @@ class PollVote(Base):
     option_id: Mapped[int] = mapped_column(ForeignKey("poll_option.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[VoteKind] = mapped_column(str_enum(VoteKind, "vote_kind"))
+    # The voter's display name when they voted: the results picture shows names, and the bot
+    # does not read the server's member list.
+    voter_name: Mapped[str | None] = mapped_column(String(100))
     voted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -46,6 +46,7 @@ class OptionTally:
 class PollResults:
     poll: Poll
     options: list[OptionTally]  # in the poll's order
+    names: dict[int, str]  # voters' display names, where known
 
     @property
     def voters(self) -> list[int]:
@@ -137,6 +138,7 @@ async def vote(
     kind: VoteKind,
     option_ids: Sequence[int],
     now: datetime,
+    voter_name: str | None = None,
 ) -> PollResults:
     """Replace the member's choices of `kind` with `option_ids`; an option chosen in the other
     kind moves to this one (the later choice wins). Options kept keep their place in vote order."""
@@ -156,7 +158,16 @@ async def vote(
     for option_id in sorted(chosen):
         kept = mine.get(option_id)
         if kept is None:
-            session.add(PollVote(poll_id=poll.id, option_id=option_id, user_id=user_id, kind=kind, voted_at=now))
+            session.add(
+                PollVote(
+                    poll_id=poll.id,
+                    option_id=option_id,
+                    user_id=user_id,
+                    kind=kind,
+                    voted_at=now,
+                    voter_name=voter_name[:100] if voter_name else None,
+                )
+            )
         elif kept.kind != kind:
             kept.kind = kind
             kept.voted_at = now
@@ -179,10 +190,13 @@ async def poll_results(session: AsyncSession, poll: Poll) -> PollResults:
         select(PollVote).where(PollVote.poll_id == poll.id).order_by(PollVote.voted_at, PollVote.id)
     )
     by_option: dict[int, OptionTally] = {o.id: OptionTally(o, [], []) for o in options}
+    names: dict[int, str] = {}
     for v in votes:
         tally = by_option[v.option_id]
         (tally.yes if v.kind == VoteKind.YES else tally.if_need_be).append(v.user_id)
-    return PollResults(poll, [by_option[o.id] for o in options])
+        if v.voter_name:
+            names[v.user_id] = v.voter_name
+    return PollResults(poll, [by_option[o.id] for o in options], names)
 
 
 def require_open_poll(poll: Poll, now: datetime) -> None:
@@ -199,6 +213,8 @@ async def close_poll(
     poll = await get_poll(session, guild_id=guild_id, poll_id=poll_id, lock=True)
     if poll.status != PollStatus.OPEN:
         return poll, False
+    if actor is None and (poll.closes_at is None or now < poll.closes_at):
+        return poll, False  # a timer that fired early, or a deadline moved later
     poll.status = PollStatus.CLOSED
     poll.closed_at = now
     record_action(
@@ -254,3 +270,9 @@ async def mark_poll_message_missing(session: AsyncSession, *, poll_id: int) -> N
     poll = await session.get(Poll, poll_id)
     if poll is not None:
         poll.message_missing = True
+
+
+async def discard_unposted_poll(session: AsyncSession, *, poll_id: int) -> None:
+    poll = await session.get(Poll, poll_id)
+    if poll is not None and poll.message_id is None:
+        await session.delete(poll)

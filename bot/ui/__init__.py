@@ -7,7 +7,14 @@ from typing import Any
 from discord.ui import DynamicItem
 
 from bot.ui.meetup_buttons import CalendarButton, RsvpButton
+from bot.ui.poll_controls import ClearVotesButton, ResultsButton, VoteSelect
 
 # Every persistent component class, registered with the client at start. Their custom ids carry
 # the ids they act on, and their callbacks read the database, so nothing lives only in memory.
-PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (RsvpButton, CalendarButton)
+PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
+    RsvpButton,
+    CalendarButton,
+    VoteSelect,
+    ClearVotesButton,
+    ResultsButton,
+)

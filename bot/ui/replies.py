@@ -20,6 +20,7 @@ class PrivateReply:
     content: str
     files: list[discord.File] = field(default_factory=list)
     view: discord.ui.View | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
 
 
 async def reply_privately(interaction: discord.Interaction, work: Callable[[], Awaitable[PrivateReply | str]]) -> None:
@@ -37,6 +38,10 @@ async def reply_privately(interaction: discord.Interaction, work: Callable[[], A
         reply = PrivateReply(reply)
     view = reply.view or discord.utils.MISSING
     if interaction.response.is_done():
-        await interaction.followup.send(reply.content, files=reply.files, view=view, ephemeral=True)
+        await interaction.followup.send(
+            reply.content or discord.utils.MISSING, files=reply.files, embeds=reply.embeds, view=view, ephemeral=True
+        )
     else:
-        await interaction.response.send_message(reply.content, files=reply.files, view=view, ephemeral=True)
+        await interaction.response.send_message(
+            reply.content or None, files=reply.files, embeds=reply.embeds, view=view, ephemeral=True
+        )

@@ -77,6 +77,7 @@ def upgrade() -> None:
             sa.Enum("yes", "if_need_be", name="vote_kind", native_enum=False, create_constraint=True, length=16),
             nullable=False,
         ),
+        sa.Column("voter_name", sa.String(length=100), nullable=True),
         sa.Column("voted_at", bot.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["option_id"], ["poll_option.id"], name=op.f("fk_poll_vote_option_id_poll_option"), ondelete="CASCADE"
