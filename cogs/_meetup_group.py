@@ -1,8 +1,8 @@
-"""The `/meetup` command group, shared by the extensions that add its subcommands."""
+"""The `/meetup` command group, which several extensions fill with subcommands."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import discord
 from discord import app_commands
@@ -10,12 +10,21 @@ from discord.ext import commands
 
 from bot.client import MeetupBot
 
-meetup_group = app_commands.Group(name="meetup", description="Organize and answer meetups", guild_only=True)
+
+def meetup_group(bot: commands.Bot) -> app_commands.Group:
+    """The bot's `/meetup` group, created on first use; each bot gets its own."""
+    existing = bot.tree.get_command("meetup")
+    if isinstance(existing, app_commands.Group):
+        return existing
+    group = app_commands.Group(name="meetup", description="Organize and answer meetups", guild_only=True)
+    bot.tree.add_command(group)
+    return group
 
 
-def register(bot: commands.Bot) -> None:
-    """Put the group on the command tree; each extension calls this after adding its commands."""
-    bot.tree.add_command(meetup_group, override=True)
+def add_meetup_commands(bot: commands.Bot, *subcommands: app_commands.Command[Any, ..., Any]) -> None:
+    group = meetup_group(bot)
+    for command in subcommands:
+        group.add_command(command)
 
 
 def bot_of(interaction: discord.Interaction) -> MeetupBot:

@@ -16,33 +16,12 @@ from bot.services.errors import DomainError
 from bot.services.meetup_input import MeetupInput
 from bot.services.meetup_lookup import get_meetup
 from bot.services.time_parsing import ParsedTime
-from cogs._context import actor_of, guild_id_of
-from cogs._meetup_group import bot_of, meetup_group, register
+from cogs._context import MessageableChannel, actor_of, guild_id_of, target_channel
+from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import timezone_autocomplete
 
-# What the bot needs in a channel to post a meetup there, as discord.py names them.
-NEEDED_IN_CHANNEL = ("view_channel", "send_messages", "embed_links", "add_reactions", "read_message_history")
 
-MessageableChannel = discord.TextChannel | discord.Thread | discord.VoiceChannel
-
-
-def missing_channel_permissions(channel: discord.abc.GuildChannel | discord.Thread) -> list[str]:
-    me = channel.guild.me
-    permissions = channel.permissions_for(me)
-    return [name.replace("_", " ").title() for name in NEEDED_IN_CHANNEL if not getattr(permissions, name)]
-
-
-def target_channel(interaction: discord.Interaction, chosen: MessageableChannel | None) -> MessageableChannel:
-    channel = chosen or interaction.channel
-    if not isinstance(channel, MessageableChannel):
-        raise DomainError("Pick a text channel for the meetup with the `channel` option.")
-    missing = missing_channel_permissions(channel)
-    if missing:
-        raise DomainError(f"I can't post the meetup in {channel.mention}: I'm missing {', '.join(missing)} there.")
-    return channel
-
-
-@meetup_group.command(name="create", description="Create a meetup and post it for members to answer")
+@app_commands.command(name="create", description="Create a meetup and post it for members to answer")
 @app_commands.describe(
     title="What the meetup is",
     when="Start time: 2026-12-05 19:00, Dec 5 7pm, tomorrow 19:00, next friday 18:30, or <t:...>",
@@ -110,4 +89,4 @@ def render_created(meetup_id: int, starts_at: datetime, zone: str, link: str | N
 
 
 async def setup(bot: commands.Bot) -> None:
-    register(bot)
+    add_meetup_commands(bot, create)

@@ -16,11 +16,11 @@ from bot.rendering.meetup_lists import render_my_meetups, render_upcoming
 from bot.services import meetups
 from bot.services.roster import roster_for_organizer
 from cogs._context import actor_of, guild_id_of
-from cogs._meetup_group import bot_of, meetup_group, register
+from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import any_meetup_autocomplete
 
 
-@meetup_group.command(name="list", description="Upcoming meetups in this server")
+@app_commands.command(name="list", description="Upcoming meetups in this server")
 async def list_meetups(interaction: discord.Interaction) -> None:
     bot = bot_of(interaction)
     guild_id = guild_id_of(interaction)
@@ -32,7 +32,7 @@ async def list_meetups(interaction: discord.Interaction) -> None:
     await interaction.response.send_message(text, ephemeral=True)
 
 
-@meetup_group.command(name="attendees", description="Who answered a meetup, with times of answer")
+@app_commands.command(name="attendees", description="Who answered a meetup, with times of answer")
 @app_commands.describe(meetup="The meetup's number (#12), or start typing its title", format="text or csv")
 @app_commands.autocomplete(meetup=any_meetup_autocomplete)
 async def attendees(interaction: discord.Interaction, meetup: int, format: Literal["text", "csv"] = "text") -> None:
@@ -50,7 +50,7 @@ async def attendees(interaction: discord.Interaction, meetup: int, format: Liter
     await interaction.response.send_message(render_attendees_text(roster), ephemeral=True)
 
 
-@meetup_group.command(name="mine", description="Your answers to upcoming meetups in this server")
+@app_commands.command(name="mine", description="Your answers to upcoming meetups in this server")
 async def mine(interaction: discord.Interaction) -> None:
     bot = bot_of(interaction)
     async with bot.db.reading() as session:
@@ -77,4 +77,4 @@ def _known_names(guild: discord.Guild | None, user_ids: list[int]) -> dict[int, 
 
 
 async def setup(bot: commands.Bot) -> None:
-    register(bot)
+    add_meetup_commands(bot, list_meetups, attendees, mine)

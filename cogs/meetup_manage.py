@@ -13,7 +13,7 @@ from bot.rendering.time_format import full_and_relative
 from bot.services import meetups
 from bot.services.meetup_input import MeetupInput
 from cogs._context import actor_of, guild_id_of
-from cogs._meetup_group import bot_of, meetup_group, register
+from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import timezone_autocomplete, upcoming_meetup_autocomplete
 
 _FIELD_NAMES = {
@@ -27,7 +27,7 @@ _FIELD_NAMES = {
 }
 
 
-@meetup_group.command(name="edit", description="Change a meetup; its message follows")
+@app_commands.command(name="edit", description="Change a meetup; its message follows")
 @app_commands.describe(
     meetup="The meetup's number (#12), or start typing its title",
     title="New title",
@@ -89,7 +89,7 @@ async def edit(
     await interaction.followup.send(summary)
 
 
-@meetup_group.command(name="cancel", description="Cancel a meetup and tell everyone who answered")
+@app_commands.command(name="cancel", description="Cancel a meetup and tell everyone who answered")
 @app_commands.describe(meetup="The meetup's number (#12), or start typing its title", reason="Why (shown to members)")
 @app_commands.autocomplete(meetup=upcoming_meetup_autocomplete)
 async def cancel(interaction: discord.Interaction, meetup: int, reason: str | None = None) -> None:
@@ -116,4 +116,4 @@ async def cancel(interaction: discord.Interaction, meetup: int, reason: str | No
 
 
 async def setup(bot: commands.Bot) -> None:
-    register(bot)
+    add_meetup_commands(bot, edit, cancel)

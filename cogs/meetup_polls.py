@@ -18,10 +18,9 @@ from bot.services.meetup_input import MeetupInput
 from bot.services.meetup_lookup import get_meetup
 from bot.services.poll_finalize import finalize_poll
 from bot.services.time_parsing import ParsedTime
-from cogs._context import actor_of, guild_id_of
-from cogs._meetup_group import bot_of, meetup_group, register
+from cogs._context import MessageableChannel, actor_of, guild_id_of, target_channel
+from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import timezone_autocomplete
-from cogs.meetup_create import MessageableChannel, target_channel
 
 
 async def open_poll_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
@@ -64,7 +63,7 @@ async def poll_option_autocomplete(interaction: discord.Interaction, current: st
     return choices[:25]
 
 
-@meetup_group.command(name="poll", description="Ask members which of several times works for them")
+@app_commands.command(name="poll", description="Ask members which of several times works for them")
 @app_commands.describe(
     title="What the meetup is",
     options="2 to 25 start times separated by ; or new lines, e.g. Oct 30 19:00; Oct 31 12:30",
@@ -132,7 +131,7 @@ async def poll(
     )
 
 
-@meetup_group.command(name="finalize", description="Make a poll's best (or chosen) time a meetup")
+@app_commands.command(name="finalize", description="Make a poll's best (or chosen) time a meetup")
 @app_commands.describe(
     poll="The poll's number (#3), or start typing its title", option="The option to pick (default: the best)"
 )
@@ -168,7 +167,7 @@ async def finalize(interaction: discord.Interaction, poll: int, option: int | No
     )
 
 
-@meetup_group.command(name="poll-close", description="Stop a poll's voting without creating a meetup")
+@app_commands.command(name="poll-close", description="Stop a poll's voting without creating a meetup")
 @app_commands.describe(poll="The poll's number (#3), or start typing its title")
 @app_commands.autocomplete(poll=open_poll_autocomplete)
 async def poll_close(interaction: discord.Interaction, poll: int) -> None:
@@ -191,4 +190,4 @@ async def poll_close(interaction: discord.Interaction, poll: int) -> None:
 
 
 async def setup(bot: commands.Bot) -> None:
-    register(bot)
+    add_meetup_commands(bot, poll, finalize, poll_close)
