@@ -8,6 +8,11 @@ from bot.services.errors import DomainError
 from bot.services.organizers import Actor
 
 
+async def finish(interaction: discord.Interaction, content: str) -> None:
+    """The private answer to a command that deferred while it worked."""
+    await interaction.followup.send(content, ephemeral=True)
+
+
 def actor_of(interaction: discord.Interaction) -> Actor:
     user = interaction.user
     role_ids = [r.id for r in user.roles] if isinstance(user, discord.Member) else []

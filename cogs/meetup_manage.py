@@ -12,7 +12,7 @@ from bot.rendering.notices import cancellation_notice, promotion_notice, time_ch
 from bot.rendering.time_format import full_and_relative
 from bot.services import meetups
 from bot.services.meetup_input import MeetupInput
-from cogs._context import actor_of, guild_id_of
+from cogs._context import actor_of, finish, guild_id_of
 from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import timezone_autocomplete, upcoming_meetup_autocomplete
 
@@ -66,7 +66,7 @@ async def edit(
         )
     edited = change.meetup
     if not change.changed_fields:
-        await interaction.followup.send(f"Nothing to change in meetup #{edited.id}.")
+        await finish(interaction, f"Nothing to change in meetup #{edited.id}.")
         return
     bot.meetup_messages.refresh(edited.id)
     link = link_to(edited)
@@ -86,7 +86,7 @@ async def edit(
         summary += f" {len(change.notify_user_ids)} members going or maybe were told of the new time."
     if change.promoted_user_ids:
         summary += f" {len(change.promoted_user_ids)} members moved from the waitlist to going."
-    await interaction.followup.send(summary)
+    await finish(interaction, summary)
 
 
 @app_commands.command(name="cancel", description="Cancel a meetup and tell everyone who answered")
@@ -110,8 +110,9 @@ async def cancel(interaction: discord.Interaction, meetup: int, reason: str | No
         notice = cancellation_notice(cancelled, cancellation.notify_user_ids, link_to(cancelled))
         await bot.meetup_messages.announce(cancelled.channel_id, cancelled.guild_id, notice)
     await cancel_mirror(bot, cancelled)
-    await interaction.followup.send(
-        f"Meetup #{cancelled.id} is cancelled; {len(cancellation.notify_user_ids)} members who answered were told."
+    await finish(
+        interaction,
+        f"Meetup #{cancelled.id} is cancelled; {len(cancellation.notify_user_ids)} members who answered were told.",
     )
 
 

@@ -18,7 +18,7 @@ from bot.services.meetup_input import MeetupInput
 from bot.services.meetup_lookup import get_meetup
 from bot.services.poll_finalize import finalize_poll
 from bot.services.time_parsing import ParsedTime
-from cogs._context import MessageableChannel, actor_of, guild_id_of, target_channel
+from cogs._context import MessageableChannel, actor_of, finish, guild_id_of, target_channel
 from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import timezone_autocomplete
 
@@ -125,9 +125,10 @@ async def poll(
         for n, t in enumerate(option_times, start=1)
     )
     closing = f" Voting closes {full_and_relative(created.closes_at)}." if created.closes_at else ""
-    await interaction.followup.send(
+    await finish(
+        interaction,
         f"Poll #{created.id} is posted: {message_link(guild_id, destination.id, message.id)}{closing}\n"
-        f"Check the times as I read them:\n{listed}"
+        f"Check the times as I read them:\n{listed}",
     )
 
 
@@ -161,9 +162,10 @@ async def finalize(interaction: discord.Interaction, poll: int, option: int | No
     )
     await bot.meetup_messages.announce(meetup.channel_id, guild_id, with_mentions(header, done.notify_user_ids))
     await mirror_meetup(bot, meetup)
-    await interaction.followup.send(
+    await finish(
+        interaction,
         f"Poll #{poll} is now meetup #{meetup.id}: {link}\n"
-        f"{len(done.notify_user_ids)} voters of that time were told and carried over as answers."
+        f"{len(done.notify_user_ids)} voters of that time were told and carried over as answers.",
     )
 
 
@@ -182,11 +184,11 @@ async def poll_close(interaction: discord.Interaction, poll: int) -> None:
             now=discord.utils.utcnow(),
         )
     if not closed_now:
-        await interaction.followup.send(f"Poll #{poll} is already closed.")
+        await finish(interaction, f"Poll #{poll} is already closed.")
         return
     unschedule_poll_close(bot, poll)
     await bot.poll_messages.announce_closed(poll)
-    await interaction.followup.send(f"Poll #{poll} is closed; its results stay visible.")
+    await finish(interaction, f"Poll #{poll} is closed; its results stay visible.")
 
 
 async def setup(bot: commands.Bot) -> None:
