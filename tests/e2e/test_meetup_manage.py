@@ -1,0 +1,141 @@
+"""/meetup edit, cancel, list, attendees and mine through Discord."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.e2e.harness import BotRunner, Server, run_command
+from tests.e2e.meetup_steps import (
+    buttons_of,
+    click,
+    create_meetup,
+    future,
+    meetup_id_of,
+    public_messages,
+    stored_meetup,
+    wait_for_field,
+)
+from tests.emulator import DiscordEmulator
+
+
+async def answered_meetup(emu: DiscordEmulator, server: Server, *, capacity: int = 2) -> tuple[int, object]:
+    """A meetup with two going, one waitlisted, one maybe, one can't go."""
+    _, message = await create_meetup(emu, server, capacity=capacity)
+    a, b, c, d, e = server.members[:5]
+    for user, label in ((a, "Going"), (b, "Going"), (c, "Going"), (d, "Maybe"), (e, "Can't go")):
+        await click(emu, server, message, label, user)
+    return meetup_id_of(message), message
+
+
+async def test_changing_the_time_pings_going_and_maybe_once(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    meetup_id, message = await answered_meetup(emu, server)
+    a, b, _, d, _ = server.members[:5]
+    before = len(public_messages(emu, server.channel.id))
+    ix = await run_command(emu, server, server.organizer, "meetup edit", meetup=meetup_id, when=future(days=12))
+    assert ix.ephemeral and ix.content is not None and "updated (time)" in ix.content
+    notice = await emu.wait_for_message(server.channel.id, lambda m: "has a new time" in m.content)
+    assert sorted(notice.pinged_user_ids) == sorted([a.id, b.id, d.id])
+    meetup = await stored_meetup(bot_running, meetup_id)
+    unix = int(meetup.starts_at.timestamp())
+    await wait_for_field(emu, message, "When", lambda n, v: v.startswith(f"<t:{unix}:F>"))
+    assert len(public_messages(emu, server.channel.id)) == before + 1
+
+
+async def test_raising_capacity_promotes_and_lowering_it_below_going_is_refused(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    meetup_id, message = await answered_meetup(emu, server)
+    c = server.members[2]
+    refused = await run_command(emu, server, server.organizer, "meetup edit", meetup=meetup_id, capacity=1)
+    assert refused.content is not None and "2 members are already going" in refused.content
+    assert (await stored_meetup(bot_running, meetup_id)).capacity == 2
+    raised = await run_command(emu, server, server.organizer, "meetup edit", meetup=meetup_id, capacity=3)
+    assert raised.content is not None and "1 members moved from the waitlist" in raised.content
+    notice = await emu.wait_for_message(server.channel.id, lambda m: "a seat opened up" in m.content)
+    assert notice.pinged_user_ids == [c.id]
+    await wait_for_field(emu, message, "Going (3 / 3)", lambda n, v: f"<@{c.id}>" in v)
+
+
+async def test_members_cannot_edit_or_cancel(emu: DiscordEmulator, server: Server, bot_running: BotRunner) -> None:
+    meetup_id, _ = await answered_meetup(emu, server)
+    for command, options in (("meetup edit", {"title": "Mine now"}), ("meetup cancel", {})):
+        ix = await run_command(emu, server, server.member, command, meetup=meetup_id, **options)
+        assert ix.content is not None and ix.content.startswith("Only organizers")
+    meetup = await stored_meetup(bot_running, meetup_id)
+    assert meetup.title == "Karaoke night" and meetup.status.value == "scheduled"
+
+
+async def test_cancel_disables_buttons_and_pings_going_maybe_and_waitlisted_once(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    meetup_id, message = await answered_meetup(emu, server)
+    a, b, c, d, e = server.members[:5]
+    ix = await run_command(emu, server, server.organizer, "meetup cancel", meetup=meetup_id, reason="Typhoon")
+    assert ix.content is not None and "is cancelled; 4 members" in ix.content
+    notices = [m for m in public_messages(emu, server.channel.id) if "is cancelled" in m.content]
+    assert len(notices) == 1
+    assert sorted(notices[0].pinged_user_ids) == sorted([a.id, b.id, c.id, d.id])
+    assert "Typhoon" in notices[0].content
+    updated = emu.message(message.id)
+    assert updated.embeds[0]["description"].startswith("**This meetup is cancelled.** Typhoon")
+    answers = [b for b in buttons_of(updated) if b["label"] in ("Going", "Maybe", "Can't go")]
+    assert answers and all(b.get("disabled") for b in answers)
+    late = await click(emu, server, updated, "Add to calendar", e)
+    assert late.attachments  # the calendar still works; answering does not
+    # Clicking a disabled button cannot happen in Discord; a stale client's click is refused cleanly.
+    again = await run_command(emu, server, server.organizer, "meetup cancel", meetup=meetup_id)
+    assert again.content is not None and "already cancelled" in again.content
+
+
+async def test_list_attendees_and_mine(emu: DiscordEmulator, server: Server, bot_running: BotRunner) -> None:
+    meetup_id, _ = await answered_meetup(emu, server)
+    a, b, c, d, e = server.members[:5]
+    listing = await run_command(emu, server, server.organizer, "meetup list")
+    assert listing.ephemeral and listing.content is not None
+    assert f"#{meetup_id} **Karaoke night**" in listing.content and "going 2 / 2" in listing.content
+    refused = await run_command(emu, server, server.member, "meetup list")
+    assert refused.content is not None and refused.content.startswith("Only organizers")
+
+    text = await run_command(emu, server, server.organizer, "meetup attendees", meetup=meetup_id)
+    assert text.content is not None
+    assert "__Going (2 / 2)__" in text.content and f"1. <@{c.id}>" in text.content
+    as_csv = await run_command(emu, server, server.organizer, "meetup attendees", meetup=meetup_id, format="csv")
+    (attachment,) = as_csv.attachments
+    rows = list(csv.DictReader(io.StringIO(attachment.data.decode())))
+    assert [(int(r["user_id"]), r["status"], r["waitlist_position"]) for r in rows] == [
+        (a.id, "going", ""),
+        (b.id, "going", ""),
+        (d.id, "maybe", ""),
+        (e.id, "declined", ""),
+        (c.id, "waitlisted", "1"),
+    ]
+    member_attendees = await run_command(emu, server, server.member, "meetup attendees", meetup=meetup_id)
+    assert member_attendees.content is not None and member_attendees.content.startswith("Only organizers")
+
+    mine = await run_command(emu, server, c, "meetup mine")
+    assert mine.content is not None and "you're on the waitlist" in mine.content
+    nothing = await run_command(emu, server, server.organizer, "meetup mine")
+    assert nothing.content == "You haven't answered any upcoming meetup in this server."
+
+
+async def test_meetup_option_autocompletes_by_title_and_other_servers_numbers_are_not_found(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    meetup_id, _ = await answered_meetup(emu, server)
+    choices = await emu.autocomplete(
+        server.guild.id, server.channel.id, server.organizer.id, "meetup edit", focused="meetup", value="karaoke"
+    )
+    assert [c["value"] for c in choices] == [meetup_id]
+    assert choices[0]["name"].startswith(f"#{meetup_id} Karaoke night · ")
+    other_guild = emu.create_guild("Elsewhere")
+    other_channel = emu.create_text_channel(other_guild.id, "general")
+    admin = emu.create_member(
+        other_guild.id, "admin", roles=[emu.create_role(other_guild.id, "a", permissions=1 << 33)]
+    )
+    await bot_running.restart()
+    ix = await emu.slash_command(other_guild.id, other_channel.id, admin.id, "meetup cancel", meetup=meetup_id)
+    await ix.wait_final(timeout=10)
+    assert ix.content == f"I can't find meetup #{meetup_id} in this server."

@@ -1,0 +1,104 @@
+"""Run the emulator on its own: `python -m tests.emulator --port 8765 --seed demo`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import sys
+
+from .emulator import DiscordEmulator
+from .seed import SEEDS
+
+
+def _parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.emulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--seed", choices=sorted(SEEDS), help="populate the world with a ready-made community")
+    parser.add_argument("--deadline", type=float, default=3.0, help="interaction response deadline in seconds")
+    parser.add_argument("--heartbeat-ms", type=int, default=41250)
+    parser.add_argument("--no-validate", action="store_true", help="skip checking bodies against the spec")
+    parser.add_argument("--json", action="store_true", help="print the connection details as one JSON line")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    return parser.parse_args(argv)
+
+
+def describe(emu: DiscordEmulator) -> dict[str, object]:
+    return {
+        "api_base": emu.api_base,
+        "gateway_url": emu.gateway_url,
+        "control_url": emu.control_url,
+        "bot_token": emu.bot_token,
+        "application_id": str(emu.application_id),
+        "bot_user_id": str(emu.bot_user_id),
+        "guilds": [
+            {
+                "id": str(g.id),
+                "name": g.name,
+                "channels": {c.name: str(c.id) for c in emu.state.guild_channels(g.id)},
+                "roles": {r.name: str(r.id) for r in g.roles.values()},
+                "members": {emu.state.users[m].username: str(m) for m in g.members},
+            }
+            for g in emu.state.guilds.values()
+        ],
+    }
+
+
+def _print_human(info: dict[str, object]) -> None:
+    print("Discord emulator running")
+    for key in ("api_base", "gateway_url", "control_url", "bot_token", "application_id", "bot_user_id"):
+        print(f"  {key:15} {info[key]}")
+    for guild in info["guilds"]:  # type: ignore[attr-defined]
+        print(f"  guild {guild['name']!r}: {guild['id']}")
+        for kind in ("channels", "roles", "members"):
+            for name, snowflake in guild[kind].items():
+                print(f"    {kind[:-1]:8} {name:20} {snowflake}")
+    print(
+        "Point discord.py at it: discord.http.Route.BASE = api_base; "
+        "discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)"
+    )
+    sys.stdout.flush()
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    emu = DiscordEmulator(
+        validate=not args.no_validate,
+        interaction_deadline=args.deadline,
+        heartbeat_interval_ms=args.heartbeat_ms,
+    )
+    if args.seed:
+        SEEDS[args.seed](emu)
+    await emu.start(args.host, args.port)
+    info = describe(emu)
+    if args.json:
+        print(json.dumps(info), flush=True)
+    else:
+        _print_human(info)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await emu.stop()
+    problems = emu.problems()
+    print(f"stopped after {len(emu.calls)} calls; {len(problems)} problems", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    asyncio.run(_serve(args))
+
+
+if __name__ == "__main__":
+    main()

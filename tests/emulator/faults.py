@@ -1,0 +1,76 @@
+"""Injected failures: answer the next matching requests with 429/5xx, before or after doing the work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from .answers import json_answer
+
+_PROXY_502 = (
+    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n"
+)
+_UPSTREAM_503 = "upstream connect error or disconnect/reset before headers. reset reason: overflow"
+
+
+@dataclass
+class Fault:
+    method: str
+    template: str
+    status: int
+    times: int = 1
+    retry_after: float = 1.0
+    after_processing: bool = False  # do the work (e.g. create the message), then fail the answer
+    is_global: bool = False
+    fired: int = 0
+
+    def matches(self, method: str, template: str) -> bool:
+        return self.fired < self.times and self.method == method and self.template == template
+
+
+@dataclass
+class FaultInjector:
+    faults: list[Fault] = field(default_factory=list)
+
+    def add(self, fault: Fault) -> Fault:
+        self.faults.append(fault)
+        return fault
+
+    def take(self, method: str, template: str, *, after_processing: bool) -> Fault | None:
+        for fault in self.faults:
+            if fault.after_processing == after_processing and fault.matches(method, template):
+                fault.fired += 1
+                return fault
+        return None
+
+    def clear(self) -> None:
+        self.faults.clear()
+
+
+def fault_response(fault: Fault) -> web.Response:
+    """The answer Discord's edge would give: a proper 429, a JSON 500, a proxy's HTML 502, a text 503."""
+    if fault.status == 429:
+        body: dict[str, Any] = {
+            "message": "You are being rate limited.",
+            "retry_after": fault.retry_after,
+            "global": fault.is_global,
+            "code": 0,
+        }
+        headers = {
+            "Retry-After": str(max(1, round(fault.retry_after))),
+            "Via": "1.1 google",
+            "X-RateLimit-Scope": "global" if fault.is_global else "shared",
+        }
+        if fault.is_global:
+            headers["X-RateLimit-Global"] = "true"
+        return json_answer(body, 429, headers)
+    if fault.status == 500:
+        return json_answer({"message": "500: Internal Server Error", "code": 0}, 500)
+    if fault.status == 502:
+        return web.Response(status=502, text=_PROXY_502, content_type="text/html")
+    if fault.status == 503:
+        return web.Response(status=503, text=_UPSTREAM_503, content_type="text/plain")
+    return json_answer({"message": f"{fault.status}: injected", "code": 0}, fault.status)

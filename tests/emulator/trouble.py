@@ -1,0 +1,59 @@
+"""Making trouble on purpose: rate limits, injected failures, gateway reconnects and drops."""
+
+from __future__ import annotations
+
+from .faults import Fault, FaultInjector
+from .gateway import Gateway
+from .ratelimits import BucketConfig, RateLimiter
+from .spec import ApiSpec
+
+
+class TroubleMixin:
+    """The rate-limit, fault and gateway controls of DiscordEmulator."""
+
+    rate_limits: RateLimiter
+    faults: FaultInjector
+    gateway: Gateway
+    spec: ApiSpec
+
+    def configure_rate_limit(self, route: str, *, limit: int, per: float) -> None:
+        """Limit a route ("PATCH /channels/{channel_id}/messages/{message_id}") per major parameter."""
+        self.rate_limits.configure(route, limit=limit, per=per)
+
+    def configure_default_rate_limit(self, *, limit: int, per: float) -> None:
+        """A limit for every route without its own (real Discord limits every route)."""
+        self.rate_limits.default = BucketConfig(limit, per)
+
+    def configure_global_rate_limit(self, per_second: int | None) -> None:
+        """Discord's global cap (50 requests per second for most bots); None turns it off."""
+        self.rate_limits.global_per_second = per_second
+
+    def inject_fault(
+        self,
+        method: str,
+        path_template: str,
+        *,
+        status: int = 500,
+        times: int = 1,
+        retry_after: float = 1.0,
+        after_processing: bool = False,
+        is_global: bool = False,
+    ) -> Fault:
+        """Fail the next `times` matching requests (after_processing: do the work, then fail the answer)."""
+        if self.spec.find(method, path_template) is None:
+            raise ValueError(f"{method} {path_template} is not a route in Discord's spec")
+        return self.faults.add(
+            Fault(method.upper(), path_template, status, times, retry_after, after_processing, is_global)
+        )
+
+    async def gateway_reconnect(self, shard_id: int | None = None) -> None:
+        """Send RECONNECT (op 7); discord.py closes and RESUMEs."""
+        await self.gateway.send_reconnect(shard_id)
+
+    def gateway_drop(self, shard_id: int | None = None) -> None:
+        """Cut connections without a close frame; events keep buffering for the RESUME."""
+        self.gateway.drop_connections(shard_id)
+
+    async def gateway_invalidate_session(self, shard_id: int | None = None, *, resumable: bool = False) -> None:
+        """Send INVALID_SESSION (op 9); discord.py then IDENTIFYs again (after its 5 s wait)."""
+        await self.gateway.invalidate_sessions(shard_id, resumable=resumable)
