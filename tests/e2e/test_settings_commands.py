@@ -104,3 +104,14 @@ async def test_commands_are_synced_only_when_they_change(
     assert syncs() == 1  # unchanged definitions: no second sync
     await bot_running.restart(force_sync=True)
     assert syncs() == 2
+
+
+async def test_with_a_dev_guild_commands_go_to_that_guild_only(
+    emu: DiscordEmulator, server: Server, bots: BotRunner
+) -> None:
+    await bots.start(dev_guild_id=server.guild.id)
+    guild_syncs = [c for c in emu.calls if c.method == "PUT" and c.route.endswith("/guilds/{guild_id}/commands")]
+    assert len(guild_syncs) == 1 and str(server.guild.id) in guild_syncs[0].path
+    assert {c.name for c in emu.commands(server.guild.id)} >= {"settings", "meetup"}
+    ix = await run_command(emu, server, server.member, "settings show")
+    assert ix.embeds
