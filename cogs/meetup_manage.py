@@ -16,6 +16,11 @@ from cogs._context import actor_of, finish, guild_id_of
 from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import timezone_autocomplete, upcoming_meetup_autocomplete
 
+MESSAGE_GONE = (
+    "Its message (or channel) was deleted, so members don't see it there any more and were not notified; "
+    "post a new meetup with `/meetup create` if they should."
+)
+
 _FIELD_NAMES = {
     "title": "title",
     "description": "description",
@@ -68,12 +73,12 @@ async def edit(
     if not change.changed_fields:
         await finish(interaction, f"Nothing to change in meetup #{edited.id}.")
         return
-    bot.meetup_messages.refresh(edited.id)
+    shown = await bot.meetup_messages.redraw(edited.id)
     link = link_to(edited)
     posts = [promotion_notice(edited, uid, link) for uid in change.promoted_user_ids]
     if change.time_changed:
         posts += time_change_notice(edited, change.notify_user_ids, link)
-    if not edited.message_missing:
+    if shown:
         await bot.meetup_messages.announce(edited.channel_id, edited.guild_id, posts)
     await mirror_meetup(bot, edited)
     changed = ", ".join(
@@ -86,6 +91,8 @@ async def edit(
         summary += f" {len(change.notify_user_ids)} members going or maybe were told of the new time."
     if change.promoted_user_ids:
         summary += f" {len(change.promoted_user_ids)} members moved from the waitlist to going."
+    if not shown:
+        summary += f" {MESSAGE_GONE}"
     await finish(interaction, summary)
 
 
@@ -105,15 +112,13 @@ async def cancel(interaction: discord.Interaction, meetup: int, reason: str | No
             now=discord.utils.utcnow(),
         )
     cancelled = cancellation.meetup
-    await bot.meetup_messages.redraw(cancelled.id)
-    if not cancelled.message_missing:
+    shown = await bot.meetup_messages.redraw(cancelled.id)
+    if shown:
         notice = cancellation_notice(cancelled, cancellation.notify_user_ids, link_to(cancelled))
         await bot.meetup_messages.announce(cancelled.channel_id, cancelled.guild_id, notice)
     await cancel_mirror(bot, cancelled)
-    await finish(
-        interaction,
-        f"Meetup #{cancelled.id} is cancelled; {len(cancellation.notify_user_ids)} members who answered were told.",
-    )
+    told = MESSAGE_GONE if not shown else f"{len(cancellation.notify_user_ids)} members who answered were told."
+    await finish(interaction, f"Meetup #{cancelled.id} is cancelled; {told}")
 
 
 async def setup(bot: commands.Bot) -> None:

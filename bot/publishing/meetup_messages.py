@@ -78,12 +78,12 @@ class MeetupMessages:
                 break
         return message
 
-    async def redraw(self, meetup_id: int) -> None:
-        """Edit the meetup message to show the database's current state."""
+    async def redraw(self, meetup_id: int) -> bool:
+        """Edit the meetup message to show the database's current state; False if it is gone."""
         async with self.bot.db.reading() as session:
             meetup = await session.get(Meetup, meetup_id)
             if meetup is None or meetup.message_id is None or meetup.message_missing:
-                return
+                return False
             roster = await load_roster(session, meetup=meetup)
         message = self.bot.get_partial_messageable(meetup.channel_id, guild_id=meetup.guild_id).get_partial_message(
             meetup.message_id
@@ -95,8 +95,10 @@ class MeetupMessages:
             )
         except discord.NotFound as exc:
             await self._record_missing(meetup, exc)
+            return False
         except discord.Forbidden as exc:
             log.warning("Not allowed to edit the message of meetup #%s: %s", meetup.id, exc)
+        return True
 
     async def announce(self, channel_id: int, guild_id: int, posts: Sequence[Post]) -> None:
         """Post notices that ping exactly the users each one names, and nobody else."""

@@ -38,8 +38,8 @@ class Server:
     members: list[User]
 
 
-def build_server(emu: DiscordEmulator, *, member_count: int = 5) -> Server:
-    guild = emu.create_guild("Conference meetups")
+def build_server(emu: DiscordEmulator, *, member_count: int = 5, guild: Guild | None = None) -> Server:
+    guild = guild or emu.create_guild("Conference meetups")
     channel = emu.create_text_channel(guild.id, "meetups")
     organizers = emu.create_role(guild.id, "Event staff", permissions=MANAGE_EVENTS)
     organizer = emu.create_member(guild.id, "minji", roles=[organizers])

@@ -28,7 +28,8 @@ async def create_meetup(
     options.setdefault("title", "Karaoke night")
     options.setdefault("when", future())
     ix = await run_command(emu, server, by or server.organizer, "meetup create", **options)
-    messages = [m for m in public_messages(emu, server.channel.id) if m.embeds and FOOTER.search(str(m.embeds))]
+    channel_id = int(options.get("channel") or server.channel.id)
+    messages = [m for m in public_messages(emu, channel_id) if m.embeds and FOOTER.search(str(m.embeds))]
     assert messages, f"no meetup message was posted; the bot answered {ix.content!r}"
     return ix, messages[-1]
 

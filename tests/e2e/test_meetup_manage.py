@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 from tests.e2e.harness import BotRunner, Server, run_command
 from tests.e2e.meetup_steps import (
@@ -139,3 +140,57 @@ async def test_meetup_option_autocompletes_by_title_and_other_servers_numbers_ar
     ix = await emu.slash_command(other_guild.id, other_channel.id, admin.id, "meetup cancel", meetup=meetup_id)
     await ix.wait_final(timeout=10)
     assert ix.content == f"I can't find meetup #{meetup_id} in this server."
+
+
+async def test_a_deleted_message_or_channel_gets_organizers_a_clear_answer(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    meetup_id, message = await answered_meetup(emu, server)
+    emu.delete_message(server.channel.id, message.id)
+    ix = await run_command(emu, server, server.organizer, "meetup edit", meetup=meetup_id, title="Renamed")
+    assert ix.content is not None and "was deleted" in ix.content
+    assert (await stored_meetup(bot_running, meetup_id)).message_missing
+    click_after = await run_command(emu, server, server.member, "meetup mine")
+    assert click_after.content is not None  # the bot keeps answering
+
+    other = emu.create_text_channel(server.guild.id, "side-room")
+    _, second = await create_meetup(emu, server, channel=other.id, title="Side meetup")
+    second_id = meetup_id_of(second)
+    emu.delete_channel(other.id)
+    await emu.wait_for(lambda: True, timeout=0.1)
+    cancelled = await run_command(emu, server, server.organizer, "meetup cancel", meetup=second_id)
+    assert cancelled.content is not None and "was deleted" in cancelled.content
+    assert (await stored_meetup(bot_running, second_id)).message_missing
+
+
+async def test_the_scheduled_event_follows_edits_and_cancellation(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    meetup_id, _ = await answered_meetup(emu, server)
+    event_id = (await stored_meetup(bot_running, meetup_id)).scheduled_event_id
+    assert event_id is not None
+    await run_command(
+        emu, server, server.organizer, "meetup edit", meetup=meetup_id, title="Noraebang", when=future(20)
+    )
+    meetup = await stored_meetup(bot_running, meetup_id)
+    event = emu.state.scheduled_event(server.guild.id, event_id)
+    assert event.name == "Noraebang"
+    assert datetime.fromisoformat(event.scheduled_start_time) == meetup.starts_at
+    await run_command(emu, server, server.organizer, "meetup cancel", meetup=meetup_id)
+    assert emu.state.scheduled_event(server.guild.id, event_id).status == 4  # canceled
+
+
+async def test_without_manage_events_the_mirror_is_skipped_and_the_rest_works(
+    emu: DiscordEmulator, bots: BotRunner
+) -> None:
+    from tests.e2e.harness import build_server
+    from tests.emulator import DEFAULT_BOT_PERMISSIONS, Permission
+
+    limited = int(DEFAULT_BOT_PERMISSIONS) & ~int(Permission.MANAGE_EVENTS) & ~int(Permission.CREATE_EVENTS)
+    guild = emu.create_guild("No events here", bot_permissions=limited)
+    server = build_server(emu, guild=guild)
+    await bots.start()
+    _, message = await create_meetup(emu, server)
+    meetup = await stored_meetup(bots, meetup_id_of(message))
+    assert meetup.scheduled_event_id is None
+    assert not [c for c in emu.calls if "scheduled-events" in c.path]

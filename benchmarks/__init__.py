@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that drive the real bot through the emulator and print figures."""

@@ -1,0 +1,136 @@
+"""What every benchmark needs: the emulator in its own process, the bot in another, the machine."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    memory = ""
+    try:
+        with open("/proc/meminfo") as f:
+            kib = int(f.readline().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB"
+    except OSError:
+        pass
+    cpu = platform.processor() or platform.machine()
+    return f"{cpu}, {cpus} cores{memory}, Python {platform.python_version()}, {platform.system()}"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+@dataclass
+class EmulatorProcess:
+    info: dict[str, Any]
+    process: asyncio.subprocess.Process
+
+    @property
+    def port(self) -> int:
+        return int(self.info["api_base"].split(":")[2].split("/")[0])
+
+    @property
+    def base_url(self) -> str:
+        return self.info["api_base"].removesuffix("/api/v10")
+
+
+@asynccontextmanager
+async def emulator_process(seed: str = "demo", *extra: str) -> AsyncIterator[EmulatorProcess]:
+    """`python -m tests.emulator` in its own process, as Discord would be."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.emulator",
+        "--port",
+        "0",
+        "--seed",
+        seed,
+        "--json",
+        *extra,
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    assert process.stdout is not None
+    line = await asyncio.wait_for(process.stdout.readline(), timeout=60)
+    try:
+        yield EmulatorProcess(json.loads(line), process)
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+def bot_environment(emulator: EmulatorProcess, database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "DEV_GUILD"))}
+    env.update(
+        {
+            "DISCORD_TOKEN": emulator.info["bot_token"],
+            "DISCORD_API_BASE": emulator.info["api_base"],
+            "DISCORD_GATEWAY_URL": emulator.info["gateway_url"],
+            "DATABASE_URL": database_url,
+            "LOG_LEVEL": "WARNING",
+            "MEETUP_BOT_CONFIG": "/nonexistent.toml",
+            "PYTHONPATH": str(REPO),
+        }
+    )
+    env.update(extra)
+    return env
+
+
+async def start_bot(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=REPO,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def stop_bot(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), timeout=20)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+
+async def empty_postgres(url: str) -> None:
+    """Drop everything in the scratch database's public schema."""
+    from sqlalchemy import text
+
+    from bot.db.engine import create_engine
+    from bot.settings import to_async_database_url
+
+    engine = create_engine(to_async_database_url(url))
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
