@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import platform
+import signal
 import statistics
 import sys
 from collections.abc import AsyncIterator
@@ -100,7 +101,11 @@ def bot_environment(emulator: EmulatorProcess, database_url: str, **extra: str) 
 
 
 async def start_bot(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    # PROFILE_BOT=path runs the bot under py-spy (pip install py-spy) and writes its collapsed stacks.
+    profile = os.environ.get("PROFILE_BOT")
+    prefix = ["py-spy", "record", "--rate", "400", "--format", "raw", "-o", profile, "--"] if profile else []
     return await asyncio.create_subprocess_exec(
+        *prefix,
         sys.executable,
         "-m",
         "bot",
@@ -114,7 +119,10 @@ async def start_bot(env: dict[str, str], *args: str) -> asyncio.subprocess.Proce
 
 async def stop_bot(process: asyncio.subprocess.Process) -> None:
     if process.returncode is None:
-        process.terminate()
+        if os.environ.get("PROFILE_BOT"):
+            process.send_signal(signal.SIGINT)  # py-spy writes its profile on Ctrl-C
+        else:
+            process.terminate()
         try:
             await asyncio.wait_for(process.wait(), timeout=20)
         except TimeoutError:

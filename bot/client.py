@@ -18,6 +18,7 @@ from bot.publishing.meetup_messages import MeetupMessages
 from bot.publishing.poll_messages import PollMessages
 from bot.scheduling.poll_closing import rebuild_poll_timers
 from bot.services import command_sync
+from bot.services.answer_queue import AnswerQueue
 from bot.settings import Settings
 from bot.ui import PERSISTENT_ITEMS
 
@@ -64,6 +65,7 @@ class MeetupBot(commands.Bot):
         self.db = database
         self.scheduler = scheduler
         self.force_sync = force_sync
+        self.answers = AnswerQueue(database)
         self.meetup_messages = MeetupMessages(self)
         self.poll_messages = PollMessages(self)
 

@@ -49,7 +49,20 @@ def message_for_error(error: BaseException) -> str | None:
     return None
 
 
+UNKNOWN_INTERACTION = 10062
+
+
+def is_expired(error: BaseException) -> bool:
+    """Discord no longer knows the interaction: it was not acknowledged within 3 seconds."""
+    return isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION
+
+
 async def report_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
+    if is_expired(error):
+        # Nobody can be answered any more; one line, no traceback: under overload these come in
+        # bursts, and formatting tracebacks would only deepen the overload.
+        log.warning("Interaction %s expired before it was answered", interaction.id)
+        return
     message = message_for_error(error)
     if message is None:
         original = error.original if isinstance(error, app_commands.CommandInvokeError) else error

@@ -12,7 +12,7 @@ from bot.db.models import RsvpSource
 from bot.publishing.meetup_messages import answer_for_reaction
 from bot.services import meetups
 from bot.services.errors import DomainError
-from bot.services.rsvps import RsvpOutcome, rsvp_to_meetup, withdraw_from_meetup
+from bot.services.rsvps import AnswerRequest
 
 log = logging.getLogger(__name__)
 
@@ -48,30 +48,15 @@ class MeetupReactions(commands.Cog):
             meetup_id = await meetups.meetup_id_for_message(session, message_id=payload.message_id)
         if meetup_id is None:
             return
-        now = discord.utils.utcnow()
+        request = (
+            AnswerRequest(payload.user_id, answer, RsvpSource.REACTION)
+            if added
+            else AnswerRequest(payload.user_id, None, RsvpSource.REACTION, only=answer)
+        )
         try:
-            async with self.bot.db.transaction() as session:
-                outcome: RsvpOutcome
-                if added:
-                    outcome = await rsvp_to_meetup(
-                        session,
-                        guild_id=payload.guild_id,
-                        meetup_id=meetup_id,
-                        user_id=payload.user_id,
-                        answer=answer,
-                        source=RsvpSource.REACTION,
-                        toggle=False,
-                        now=now,
-                    )
-                else:
-                    outcome = await withdraw_from_meetup(
-                        session,
-                        guild_id=payload.guild_id,
-                        meetup_id=meetup_id,
-                        user_id=payload.user_id,
-                        only=answer,
-                        now=now,
-                    )
+            outcome = await self.bot.answers.submit(
+                guild_id=payload.guild_id, meetup_id=meetup_id, request=request, now=discord.utils.utcnow()
+            )
         except DomainError as exc:
             # A reaction has nobody to answer privately; the message already shows the state.
             log.debug("Reaction on meetup #%s not taken: %s", meetup_id, exc.user_message)

@@ -10,6 +10,7 @@ import discord
 
 from bot.db.models import Meetup, MeetupStatus
 from bot.publishing.coalescer import EditCoalescer
+from bot.publishing.nonces import post_nonce
 from bot.rendering.meetup_embed import render_meetup_embed
 from bot.rendering.notices import Post, promotion_notice
 from bot.rendering.time_format import message_link
@@ -66,7 +67,7 @@ class MeetupMessages:
             embed=render_meetup_embed(roster),
             view=meetup_view(meetup.id, open_for_answers=True),
             # A retried POST after a lost answer must not post the meetup twice.
-            nonce=f"meetup-{meetup.id}",
+            nonce=post_nonce("m", meetup.id, meetup.created_at),
         )
         async with self.bot.db.transaction() as session:
             await meetups.record_message(session, meetup_id=meetup.id, message_id=message.id)

@@ -12,6 +12,7 @@ import discord
 from bot.db.models import Meetup, Poll
 from bot.publishing.coalescer import EditCoalescer
 from bot.publishing.meetup_messages import UNKNOWN_CHANNEL, UNKNOWN_MESSAGE, link_to
+from bot.publishing.nonces import post_nonce
 from bot.rendering.notices import Post
 from bot.rendering.poll_embed import render_poll_closed_summary, render_poll_embed
 from bot.rendering.poll_grid import render_poll_grid
@@ -38,7 +39,9 @@ class PollMessages:
             assert poll is not None
             results = await polls.poll_results(session, poll)
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
-        message = await channel.send(embed=render_poll_embed(results), view=poll_view(results), nonce=f"poll-{poll.id}")
+        message = await channel.send(
+            embed=render_poll_embed(results), view=poll_view(results), nonce=post_nonce("p", poll.id, poll.created_at)
+        )
         async with self.bot.db.transaction() as session:
             await polls.record_poll_message(session, poll_id=poll.id, message_id=message.id)
         return message
@@ -80,7 +83,7 @@ class PollMessages:
                 summary.content,
                 file=picture,
                 allowed_mentions=discord.AllowedMentions(users=[discord.Object(poll.created_by)]),
-                nonce=f"poll-closed-{poll.id}",
+                nonce=post_nonce("pc", poll.id, poll.created_at),
             )
         except discord.HTTPException as exc:
             log.warning("Could not post the closing summary of poll #%s: %s", poll.id, exc)

@@ -13,7 +13,7 @@ from bot.services.errors import DomainError, InvalidInput
 from bot.services.meetups import insert_meetup, require_guild_organizer
 from bot.services.organizers import Actor
 from bot.services.polls import OptionTally, PollResults, get_poll, poll_duration, poll_results
-from bot.services.rsvps import Answer, answer_meetup
+from bot.services.rsvps import Answer, AnswerBook, AnswerRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +59,11 @@ async def finalize_poll(
         capacity=poll.capacity,
         series_id=None,
     )
+    book = await AnswerBook.open(session, meetup, [*chosen.yes, *chosen.if_need_be])
     for user_id in chosen.yes:
-        await answer_meetup(
-            session, meetup=meetup, user_id=user_id, answer=Answer.GOING, source=RsvpSource.POLL, toggle=False, now=now
-        )
+        await book.apply(AnswerRequest(user_id, Answer.GOING, RsvpSource.POLL), now=now)
     for user_id in chosen.if_need_be:
-        await answer_meetup(
-            session, meetup=meetup, user_id=user_id, answer=Answer.MAYBE, source=RsvpSource.POLL, toggle=False, now=now
-        )
+        await book.apply(AnswerRequest(user_id, Answer.MAYBE, RsvpSource.POLL), now=now)
     poll.status = PollStatus.FINALIZED
     poll.closed_at = poll.closed_at or now
     poll.meetup_id = meetup.id

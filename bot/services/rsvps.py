@@ -1,14 +1,17 @@
 """Answers to a meetup: going, maybe, can't go, and the waitlist.
 
 Every change happens with the meetup's row locked (`lock_meetup`), so answers to one meetup are
-decided one at a time by the database, in the order their transactions get the lock; the seat
-count read under the lock is the truth, and capacity can never be exceeded whatever arrives at
-once. On SQLite the write transaction (BEGIN IMMEDIATE) is the lock.
+decided one transaction at a time, in the order the transactions get the lock. Inside a
+transaction an `AnswerBook` reads the seats taken and the waitlist once, under the lock, and
+keeps that tally as it records each answer, so capacity can never be exceeded whatever arrives
+at once, and many answers can be decided in one transaction. On SQLite the write transaction
+(BEGIN IMMEDIATE) is the lock.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Meetup, MeetupStatus, Rsvp, RsvpSource, RsvpStatus
-from bot.services.errors import MeetupClosed
+from bot.services.errors import DomainError, MeetupClosed
 from bot.services.meetup_lookup import lock_meetup
 
 # A second click on the same answer this soon after the first is a double click, not a change
@@ -38,6 +41,17 @@ _STATUS_FOR = {Answer.GOING: RsvpStatus.GOING, Answer.MAYBE: RsvpStatus.MAYBE, A
 def answer_of(status: RsvpStatus) -> Answer:
     """The answer a stored status stands for: waitlisted members answered Going."""
     return Answer.GOING if status in (RsvpStatus.GOING, RsvpStatus.WAITLISTED) else Answer(status.value)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRequest:
+    """One member's click or reaction. `answer` None withdraws (only if it is `only`, when given)."""
+
+    user_id: int
+    answer: Answer | None
+    source: RsvpSource = RsvpSource.BUTTON
+    toggle: bool = False  # buttons: repeating one's current answer withdraws it
+    only: Answer | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,92 +84,158 @@ async def rsvp_to_meetup(
     toggle: bool,
     now: datetime,
 ) -> RsvpOutcome:
-    """A member's button click or reaction, decided with the meetup locked."""
-    meetup = await lock_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
-    return await answer_meetup(
-        session, meetup=meetup, user_id=user_id, answer=answer, source=source, toggle=toggle, now=now
-    )
+    """One member's answer, decided with the meetup locked."""
+    request = AnswerRequest(user_id=user_id, answer=answer, source=source, toggle=toggle)
+    return _single(await apply_answers(session, guild_id=guild_id, meetup_id=meetup_id, requests=[(request, now)]))
 
 
 async def withdraw_from_meetup(
     session: AsyncSession, *, guild_id: int, meetup_id: int, user_id: int, only: Answer | None, now: datetime
 ) -> RsvpOutcome:
     """A removed reaction: withdraws the member's answer if it is still the one the reaction gave."""
-    meetup = await lock_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
-    return await withdraw_answer(session, meetup=meetup, user_id=user_id, only=only, now=now)
+    request = AnswerRequest(user_id=user_id, answer=None, source=RsvpSource.REACTION, only=only)
+    return _single(await apply_answers(session, guild_id=guild_id, meetup_id=meetup_id, requests=[(request, now)]))
 
 
-async def answer_meetup(
+async def apply_answers(
     session: AsyncSession,
     *,
-    meetup: Meetup,
-    user_id: int,
-    answer: Answer,
-    source: RsvpSource,
-    toggle: bool,
-    now: datetime,
-) -> RsvpOutcome:
-    """Record `answer`. With `toggle` (buttons), repeating one's current answer withdraws it.
-
-    `meetup` must have been locked by the caller in this transaction.
-    """
-    require_open(meetup, now)
-    current = await _current(session, meetup.id, user_id)
-    previous = current.status if current else None
-    if current is not None and answer_of(current.status) == answer:
-        if not toggle or now - current.answered_at < DOUBLE_CLICK_WINDOW:
-            return await standing(session, meetup, user_id, previous=previous)
-        return await _withdraw(session, meetup, current, now=now)
-    tally = await _tally(session, meetup.id)
-    status = _STATUS_FOR[answer]
-    waitlist_position = None
-    if status == RsvpStatus.GOING and meetup.capacity is not None and tally.going >= meetup.capacity:
-        status = RsvpStatus.WAITLISTED
-        waitlist_position = tally.last_waitlist_position + 1
-    if current is None:
-        current = Rsvp(meetup_id=meetup.id, user_id=user_id)
-        session.add(current)
-    current.status = status
-    current.waitlist_position = waitlist_position
-    current.source = source
-    current.answered_at = now
-    current.status_changed_at = now
+    guild_id: int,
+    meetup_id: int,
+    requests: Sequence[tuple[AnswerRequest, datetime]],
+) -> list[RsvpOutcome | DomainError]:
+    """Decide answers to one meetup in order, in one transaction; a refused answer is its error."""
+    meetup = await lock_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
+    book = await AnswerBook.open(session, meetup, (r.user_id for r, _ in requests))
+    results: list[RsvpOutcome | DomainError] = []
+    for request, now in requests:
+        try:
+            results.append(await book.apply(request, now=now))
+        except DomainError as error:
+            results.append(error)
     await session.flush()
-    if previous == RsvpStatus.GOING:
-        promoted = await promote_from_waitlist(session, meetup, now=now)
-        return await standing(session, meetup, user_id, previous=previous, promoted=promoted)
-    # The member was not going before, so the tally read under the lock says where they stand:
-    # a new seat or waitlist place is the last one.
-    going = tally.going + (status == RsvpStatus.GOING)
-    return RsvpOutcome(
-        meetup_id=meetup.id,
-        user_id=user_id,
-        status=status,
-        previous=previous,
-        seat=going if status == RsvpStatus.GOING else None,
-        going_count=going,
-        capacity=meetup.capacity,
-        waitlist_number=tally.waitlisted + 1 if status == RsvpStatus.WAITLISTED else None,
-    )
+    return results
 
 
-async def withdraw_answer(
-    session: AsyncSession, *, meetup: Meetup, user_id: int, only: Answer | None, now: datetime
-) -> RsvpOutcome:
-    """Take back the member's answer; with `only`, just if it is that answer (a removed reaction)."""
-    require_open(meetup, now)
-    current = await _current(session, meetup.id, user_id)
-    if current is None or (only is not None and answer_of(current.status) != only):
-        return await standing(session, meetup, user_id, previous=current.status if current else None)
-    return await _withdraw(session, meetup, current, now=now)
+def _single(results: list[RsvpOutcome | DomainError]) -> RsvpOutcome:
+    (result,) = results
+    if isinstance(result, DomainError):
+        raise result
+    return result
 
 
-async def _withdraw(session: AsyncSession, meetup: Meetup, current: Rsvp, *, now: datetime) -> RsvpOutcome:
-    previous = current.status
-    await session.delete(current)
-    await session.flush()
-    promoted = await promote_from_waitlist(session, meetup, now=now) if previous == RsvpStatus.GOING else []
-    return await standing(session, meetup, current.user_id, previous=previous, promoted=promoted)
+@dataclass
+class _Tally:
+    going: int
+    waitlisted: int
+    last_waitlist_position: int
+
+    def count(self, status: RsvpStatus | None, change: int) -> None:
+        if status == RsvpStatus.GOING:
+            self.going += change
+        elif status == RsvpStatus.WAITLISTED:
+            self.waitlisted += change
+
+
+class AnswerBook:
+    """A locked meetup's answers within one transaction, with the tally kept up to date in memory."""
+
+    def __init__(self, session: AsyncSession, meetup: Meetup, tally: _Tally, rows: dict[int, Rsvp]) -> None:
+        self.session = session
+        self.meetup = meetup
+        self.tally = tally
+        self.rows = rows
+
+    @classmethod
+    async def open(cls, session: AsyncSession, meetup: Meetup, user_ids: Iterable[int]) -> AnswerBook:
+        """Read, under the meetup's lock, the tally and the current answers of these members."""
+        row = (
+            await session.execute(
+                select(
+                    func.count().filter(Rsvp.status == RsvpStatus.GOING),
+                    func.count().filter(Rsvp.status == RsvpStatus.WAITLISTED),
+                    func.max(Rsvp.waitlist_position),
+                ).where(Rsvp.meetup_id == meetup.id)
+            )
+        ).one()
+        tally = _Tally(going=int(row[0]), waitlisted=int(row[1]), last_waitlist_position=int(row[2] or 0))
+        rows = await session.scalars(
+            select(Rsvp)
+            .where(Rsvp.meetup_id == meetup.id, Rsvp.user_id.in_(set(user_ids)))
+            .execution_options(populate_existing=True)
+        )
+        return cls(session, meetup, tally, {r.user_id: r for r in rows})
+
+    async def apply(self, request: AnswerRequest, *, now: datetime) -> RsvpOutcome:
+        require_open(self.meetup, now)
+        current = self.rows.get(request.user_id)
+        if request.answer is None:
+            if current is None or (request.only is not None and answer_of(current.status) != request.only):
+                return await self._unchanged(request.user_id)
+            return await self._withdraw(current, now=now)
+        if current is not None and answer_of(current.status) == request.answer:
+            if not request.toggle or now - current.answered_at < DOUBLE_CLICK_WINDOW:
+                return await self._unchanged(request.user_id)
+            return await self._withdraw(current, now=now)
+        return await self._record(request, current, now=now)
+
+    async def _record(self, request: AnswerRequest, current: Rsvp | None, *, now: datetime) -> RsvpOutcome:
+        assert request.answer is not None
+        previous = current.status if current else None
+        status = _STATUS_FOR[request.answer]
+        waitlist_position = None
+        if status == RsvpStatus.GOING and self.meetup.capacity is not None and self.tally.going >= self.meetup.capacity:
+            status = RsvpStatus.WAITLISTED
+            self.tally.last_waitlist_position += 1
+            waitlist_position = self.tally.last_waitlist_position
+        if current is None:
+            current = Rsvp(meetup_id=self.meetup.id, user_id=request.user_id)
+            self.session.add(current)
+            self.rows[request.user_id] = current
+        current.status = status
+        current.waitlist_position = waitlist_position
+        current.source = request.source
+        current.answered_at = now
+        current.status_changed_at = now
+        self.tally.count(previous, -1)
+        self.tally.count(status, +1)
+        if previous == RsvpStatus.GOING:
+            promoted = await self._promote(now=now)
+            return await self._standing(request.user_id, previous=previous, promoted=promoted)
+        # The member was not going before, so a new seat or waitlist place is the last one.
+        return RsvpOutcome(
+            meetup_id=self.meetup.id,
+            user_id=request.user_id,
+            status=status,
+            previous=previous,
+            seat=self.tally.going if status == RsvpStatus.GOING else None,
+            going_count=self.tally.going,
+            capacity=self.meetup.capacity,
+            waitlist_number=self.tally.waitlisted if status == RsvpStatus.WAITLISTED else None,
+        )
+
+    async def _withdraw(self, current: Rsvp, *, now: datetime) -> RsvpOutcome:
+        previous = current.status
+        await self.session.delete(current)
+        del self.rows[current.user_id]
+        self.tally.count(previous, -1)
+        await self.session.flush()
+        promoted = await self._promote(now=now) if previous == RsvpStatus.GOING else []
+        return await self._standing(current.user_id, previous=previous, promoted=promoted)
+
+    async def _promote(self, *, now: datetime) -> list[int]:
+        promoted = await promote_from_waitlist(self.session, self.meetup, now=now)
+        self.tally.going += len(promoted)
+        self.tally.waitlisted -= len(promoted)
+        return promoted
+
+    async def _unchanged(self, user_id: int) -> RsvpOutcome:
+        current = self.rows.get(user_id)
+        return await self._standing(user_id, previous=current.status if current else None, promoted=[])
+
+    async def _standing(self, user_id: int, *, previous: RsvpStatus | None, promoted: list[int]) -> RsvpOutcome:
+        await self.session.flush()
+        return await standing(self.session, self.meetup, user_id, previous=previous, promoted=promoted)
 
 
 async def promote_from_waitlist(session: AsyncSession, meetup: Meetup, *, now: datetime) -> list[int]:
@@ -187,7 +267,8 @@ async def standing(
     previous: RsvpStatus | None,
     promoted: list[int] | None = None,
 ) -> RsvpOutcome:
-    current = await _current(session, meetup.id, user_id)
+    """Where a member stands, read from the database (seat and waitlist place by query)."""
+    current = await session.scalar(select(Rsvp).where(Rsvp.meetup_id == meetup.id, Rsvp.user_id == user_id))
     going = await count_going(session, meetup.id)
     seat = waitlist_number = None
     if current is not None and current.status == RsvpStatus.GOING:
@@ -225,35 +306,6 @@ async def count_going(session: AsyncSession, meetup_id: int) -> int:
         select(func.count()).where(Rsvp.meetup_id == meetup_id, Rsvp.status == RsvpStatus.GOING)
     )
     return int(count or 0)
-
-
-async def _current(session: AsyncSession, meetup_id: int, user_id: int) -> Rsvp | None:
-    return await session.scalar(
-        select(Rsvp)
-        .where(Rsvp.meetup_id == meetup_id, Rsvp.user_id == user_id)
-        .execution_options(populate_existing=True)
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _Tally:
-    going: int
-    waitlisted: int
-    last_waitlist_position: int
-
-
-async def _tally(session: AsyncSession, meetup_id: int) -> _Tally:
-    """Seats taken and the waitlist, in one query."""
-    row = (
-        await session.execute(
-            select(
-                func.count().filter(Rsvp.status == RsvpStatus.GOING),
-                func.count().filter(Rsvp.status == RsvpStatus.WAITLISTED),
-                func.max(Rsvp.waitlist_position),
-            ).where(Rsvp.meetup_id == meetup_id)
-        )
-    ).one()
-    return _Tally(going=int(row[0]), waitlisted=int(row[1]), last_waitlist_position=int(row[2] or 0))
 
 
 async def _seat_of(session: AsyncSession, rsvp: Rsvp) -> int:

@@ -14,7 +14,7 @@ from bot.rendering.calendar import google_calendar_link, ics_filename, render_ic
 from bot.rendering.rsvp_replies import render_rsvp_reply
 from bot.rendering.time_format import message_link
 from bot.services.meetup_lookup import get_meetup
-from bot.services.rsvps import Answer, rsvp_to_meetup
+from bot.services.rsvps import Answer, AnswerRequest
 from bot.ui.replies import PrivateReply, reply_privately
 
 if TYPE_CHECKING:
@@ -65,17 +65,12 @@ class RsvpButton(DynamicItem[Button[Any]], template=rf"{RSVP_PREFIX}:(?P<id>\d+)
         bot = _bot(interaction)
 
         async def work() -> str:
-            async with bot.db.transaction() as session:
-                outcome = await rsvp_to_meetup(
-                    session,
-                    guild_id=_guild_id(interaction),
-                    meetup_id=self.meetup_id,
-                    user_id=interaction.user.id,
-                    answer=self.answer,
-                    source=RsvpSource.BUTTON,
-                    toggle=True,
-                    now=discord.utils.utcnow(),
-                )
+            outcome = await bot.answers.submit(
+                guild_id=_guild_id(interaction),
+                meetup_id=self.meetup_id,
+                request=AnswerRequest(interaction.user.id, self.answer, RsvpSource.BUTTON, toggle=True),
+                now=discord.utils.utcnow(),
+            )
             bot.meetup_messages.after_rsvp(outcome)
             return render_rsvp_reply(outcome)
 

@@ -10,9 +10,10 @@ import discord
 
 from bot.interaction_errors import report_interaction_error
 
-# Past this, the answer comes as a follow-up to a deferral: Discord drops an interaction that is
-# not acknowledged within 3 seconds, and a busy database or a slow network must not cost a reply.
-DEFER_AFTER = 1.5
+# Past this age, the answer comes as a follow-up to a deferral: Discord drops an interaction that
+# is not acknowledged within 3 seconds of its creation, and a burst can keep an interaction waiting
+# in the gateway queue before its handler even starts.
+DEFER_AT_AGE = 1.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,11 +24,17 @@ class PrivateReply:
     embeds: list[discord.Embed] = field(default_factory=list)
 
 
+def age_of(interaction: discord.Interaction) -> float:
+    """Seconds since Discord created the interaction (its id carries the time), within sane bounds."""
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    return min(max(age, 0.0), DEFER_AT_AGE)
+
+
 async def reply_privately(interaction: discord.Interaction, work: Callable[[], Awaitable[PrivateReply | str]]) -> None:
     """Run `work` and send its result ephemerally; errors become the usual short messages."""
     task = asyncio.ensure_future(work())
     try:
-        done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
+        done, _ = await asyncio.wait({task}, timeout=max(0.0, DEFER_AT_AGE - age_of(interaction)))
         if not done and not interaction.response.is_done():
             await interaction.response.defer(ephemeral=True, thinking=True)
         reply = await task
@@ -36,6 +43,13 @@ async def reply_privately(interaction: discord.Interaction, work: Callable[[], A
         return
     if isinstance(reply, str):
         reply = PrivateReply(reply)
+    try:
+        await _send(interaction, reply)
+    except discord.HTTPException as error:
+        await report_interaction_error(interaction, error)
+
+
+async def _send(interaction: discord.Interaction, reply: PrivateReply) -> None:
     view = reply.view or discord.utils.MISSING
     if interaction.response.is_done():
         await interaction.followup.send(

@@ -11,7 +11,7 @@ import signal
 import sys
 
 from .emulator import DiscordEmulator
-from .seed import SEEDS
+from .seed import SEEDS, seed_crowd
 
 
 def _parse_args(argv: list[str]) -> argparse.Namespace:
@@ -19,6 +19,7 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed", choices=sorted(SEEDS), help="populate the world with a ready-made community")
+    parser.add_argument("--members", type=int, default=1000, help="members of the crowd seed")
     parser.add_argument("--deadline", type=float, default=3.0, help="interaction response deadline in seconds")
     parser.add_argument("--heartbeat-ms", type=int, default=41250)
     parser.add_argument("--no-validate", action="store_true", help="skip checking bodies against the spec")
@@ -58,8 +59,10 @@ def _print_human(info: dict[str, object]) -> None:
             for name, snowflake in guild[kind].items():
                 print(f"    {kind[:-1]:8} {name:20} {snowflake}")
     print(
-        "Point discord.py at it: discord.http.Route.BASE = api_base; "
-        "discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)"
+        "Point the bot at it: DISCORD_TOKEN=<bot_token> DISCORD_API_BASE=<api_base> "
+        "DISCORD_GATEWAY_URL=<gateway_url> scripts/run-bot\n"
+        "Act as a member: python -m tests.emulator.act --port <port> --as <member id> --channel <channel id> "
+        'slash "meetup create" title="Karaoke" when="tomorrow 19:00"'
     )
     sys.stdout.flush()
 
@@ -70,7 +73,9 @@ async def _serve(args: argparse.Namespace) -> None:
         interaction_deadline=args.deadline,
         heartbeat_interval_ms=args.heartbeat_ms,
     )
-    if args.seed:
+    if args.seed == "crowd":
+        seed_crowd(emu, args.members)
+    elif args.seed:
         SEEDS[args.seed](emu)
     await emu.start(args.host, args.port)
     info = describe(emu)

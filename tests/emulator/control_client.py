@@ -169,3 +169,41 @@ class EmulatorControlClient:
 
     async def gateway(self, action: str, shard_id: int | None = None) -> None:
         await self._call("POST", f"/gateway/{action}", {"shard_id": shard_id})
+
+    async def burst_buttons(
+        self,
+        channel_id: int | str,
+        message_id: int | str,
+        custom_id: str,
+        user_ids: list[int | str],
+        timeout: float = 60,
+    ) -> list[dict[str, Any]]:
+        """Many members click at once; each click timed from dispatch to the bot's answer."""
+        body = {
+            "channel_id": channel_id,
+            "message_id": message_id,
+            "custom_id": custom_id,
+            "user_ids": user_ids,
+            "timeout": timeout,
+        }
+        return (await self._call("POST", "/bursts/buttons", body))["interactions"]  # type: ignore[no-any-return]
+
+    async def burst_selects(
+        self,
+        channel_id: int | str,
+        message_id: int | str,
+        custom_id: str,
+        votes: list[tuple[int | str, list[str]]],
+        timeout: float = 60,
+    ) -> list[dict[str, Any]]:
+        body = {
+            "channel_id": channel_id,
+            "message_id": message_id,
+            "custom_id": custom_id,
+            "votes": votes,
+            "timeout": timeout,
+        }
+        return (await self._call("POST", "/bursts/selects", body))["interactions"]  # type: ignore[no-any-return]
+
+    async def message_edits(self, message_id: int | str) -> dict[str, Any]:
+        return await self._call("GET", f"/messages/{message_id}/edits")  # type: ignore[no-any-return]

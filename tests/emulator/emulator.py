@@ -11,6 +11,7 @@ from aiohttp import web
 
 from .actors import Actors
 from .control import add_control_routes
+from .control_bursts import add_burst_routes
 from .events import PRIVILEGED_INTENTS
 from .faults import FaultInjector
 from .gateway import Gateway, GatewayConfig
@@ -97,6 +98,7 @@ class DiscordEmulator(WaitingMixin, TroubleMixin):
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self.rest.handle)
         app.router.add_route("*", "/api/{tail:.*}", self.rest.handle_other_version)
         add_control_routes(app, self)
+        add_burst_routes(app, self)
         app.router.add_get("/{tail:.*}", self.gateway.handle)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()

@@ -23,10 +23,12 @@ def seed_demo(emu: DiscordEmulator) -> None:
     emu.create_member(guild.id, "dana", accepts_dms=False, locale="de")
 
 
-def seed_crowd(emu: DiscordEmulator, members: int = 500) -> None:
-    """A large guild for load tests: `members` members in one channel."""
+def seed_crowd(emu: DiscordEmulator, members: int = 1000) -> None:
+    """A large guild for load tests: an organizer and `members` members (member00000 ...) in one channel."""
     guild = emu.create_guild("Crowd")
     emu.create_text_channel(guild.id, "meetups")
+    organizers = emu.create_role(guild.id, "Organizers", permissions=int(Permission.MANAGE_EVENTS))
+    emu.create_member(guild.id, "organizer", roles=[organizers])
     for index in range(members):
         emu.create_member(guild.id, f"member{index:05d}")
 

@@ -1,0 +1,224 @@
+"""RSVP burst: 1,000 members click Going at once on a meetup with 100 seats.
+
+    .venv/bin/python -m benchmarks.rsvp_burst [--clicks 1000] [--capacity 100] [--runs 3]
+                                             [--database-url postgresql://...]
+
+The emulator runs in its own process, as Discord would; the bot in another. Each click is timed
+inside the emulator from its dispatch to the bot's acknowledgement. The same burst then goes to a
+bare discord.py bot that only acknowledges, for the ceiling on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from benchmarks.common import (
+    REPO,
+    EmulatorProcess,
+    bot_environment,
+    empty_postgres,
+    emulator_process,
+    machine,
+    median,
+    percentile,
+    start_bot,
+    stop_bot,
+)
+from tests.emulator.control_client import EmulatorControlClient
+
+
+@dataclass
+class BurstResult:
+    clicks: int
+    seconds: float  # first dispatch to last acknowledgement
+    ack_ms: list[float]
+    unanswered: int
+    rejected: int
+    going: int = 0
+    waitlisted: int = 0
+    edits: int = 0
+    converge_s: float = float("nan")  # last edit, after the last click was dispatched
+    converge_after_ack_s: float = float("nan")  # last edit, after the last click was acknowledged
+    sent_429: int = 0
+
+    @property
+    def per_second(self) -> float:
+        return self.clicks / self.seconds if self.seconds else float("nan")
+
+
+def summarize(timings: list[dict[str, Any]]) -> BurstResult:
+    acked = [t for t in timings if t["ack_ms"] is not None]
+    first = min(t["dispatched_at"] for t in timings)
+    last = max(t["dispatched_at"] + t["ack_ms"] / 1000 for t in acked) if acked else first
+    return BurstResult(
+        clicks=len(timings),
+        seconds=last - first,
+        ack_ms=[t["ack_ms"] for t in acked],
+        unanswered=len(timings) - len(acked),
+        rejected=sum(1 for t in timings if t["rejected"]),
+    )
+
+
+async def wait_until_connected(
+    control: EmulatorControlClient, identified_before: int, bot: asyncio.subprocess.Process
+) -> None:
+    while (await control.stats())["identifies"] == identified_before:
+        if bot.returncode is not None:
+            raise RuntimeError(f"the bot exited with {bot.returncode}")
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.5)  # GUILD_CREATE for a guild of 1,000 members
+
+
+async def create_meetup(control: EmulatorControlClient, ids: dict[str, Any], capacity: int) -> tuple[str, str]:
+    """Create the meetup as the organizer; returns its message id and its Going button's custom id."""
+    when = (datetime.now(UTC) + timedelta(days=7)).strftime("%Y-%m-%d 19:00")
+    for _ in range(100):  # the guild may not be in the bot's cache for a moment after connecting
+        answer = await control.slash_command(
+            ids["guild"],
+            ids["channel"],
+            ids["organizer"],
+            "meetup create",
+            {"title": "Burst", "when": when, "capacity": capacity},
+            wait="final",
+            timeout=10,
+        )
+        posted = re.match(r"Meetup #(\d+) is posted: \S+/(\d+)\n", answer.get("content") or "")
+        if posted:
+            return posted.group(2), f"meetup:rsvp:{posted.group(1)}:going"
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"the bot did not create the meetup: {answer}")
+
+
+def lists_of(embeds: list[dict[str, Any]]) -> dict[str, int]:
+    counts = {}
+    for field in embeds[0]["fields"]:
+        name = field["name"]
+        if "(" in name:
+            counts[name.split(" (")[0]] = int(name.split("(")[1].split()[0].rstrip(")"))
+    return counts
+
+
+async def converge(
+    control: EmulatorControlClient, message_id: str, result: BurstResult, timings: list[dict[str, Any]], clicks: int
+) -> None:
+    last_click = max(t["dispatched_at"] for t in timings)
+    last_ack = max(t["dispatched_at"] + (t["ack_ms"] or 0) / 1000 for t in timings)
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        edits = await control.message_edits(message_id)
+        counts = lists_of(edits["embeds"])
+        if counts.get("Going", 0) + counts.get("Waitlist", 0) == clicks:
+            result.going, result.waitlisted = counts["Going"], counts.get("Waitlist", 0)
+            result.converge_s = max(0.0, edits["edit_times"][-1] - last_click)
+            result.converge_after_ack_s = max(0.0, edits["edit_times"][-1] - last_ack)
+            result.edits = edits["edit_count"]
+            return
+        await asyncio.sleep(0.1)
+
+
+async def run_real_bot(
+    emulator: EmulatorProcess, control: EmulatorControlClient, url: str, clicks: int, capacity: int
+) -> tuple[BurstResult, str, str]:
+    guild = emulator.info["guilds"][0]
+    ids = {"guild": guild["id"], "channel": guild["channels"]["meetups"], "organizer": guild["members"]["organizer"]}
+    members = [guild["members"][f"member{i:05d}"] for i in range(clicks)]
+    before = (await control.stats())["identifies"]
+    bot = await start_bot(bot_environment(emulator, url))
+    try:
+        await wait_until_connected(control, before, bot)
+        message_id, going = await create_meetup(control, ids, capacity)
+        edits_before = (await control.message_edits(message_id))["edit_count"]
+        sent_429_before = (await control.stats())["sent_429"]
+        timings = await control.burst_buttons(ids["channel"], message_id, going, members, timeout=120)
+        result = summarize(timings)
+        await converge(control, message_id, result, timings, clicks)
+        result.edits -= edits_before
+        result.sent_429 = (await control.stats())["sent_429"] - sent_429_before
+        return result, message_id, going
+    finally:
+        await stop_bot(bot)
+
+
+async def run_bare_bot(
+    emulator: EmulatorProcess, control: EmulatorControlClient, message_id: str, custom_id: str, clicks: int
+) -> BurstResult:
+    guild = emulator.info["guilds"][0]
+    members = [guild["members"][f"member{i:05d}"] for i in range(clicks)]
+    before = (await control.stats())["identifies"]
+    env = bot_environment(emulator, "sqlite://")
+    bare = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "benchmarks.bare_bot",
+        cwd=REPO,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        await wait_until_connected(control, before, bare)
+        return summarize(
+            await control.burst_buttons(guild["channels"]["meetups"], message_id, custom_id, members, timeout=120)
+        )
+    finally:
+        await stop_bot(bare)
+
+
+def report(label: str, results: list[BurstResult]) -> str:
+    rates = [r.per_second for r in results]
+    p50 = median([percentile(r.ack_ms, 50) for r in results])
+    p99 = median([percentile(r.ack_ms, 99) for r in results])
+    worst = max(max(r.ack_ms, default=0) for r in results)
+    return (
+        f"{label}: {median(rates):.0f} clicks/s (median of {len(results)}: "
+        f"{', '.join(f'{x:.0f}' for x in rates)}), ack p50 {p50:.0f} ms, p99 {p99:.0f} ms, max {worst:.0f} ms, "
+        f"unanswered {sum(r.unanswered for r in results)}, rejected {sum(r.rejected for r in results)}"
+    )
+
+
+async def main(clicks: int, capacity: int, runs: int, database_url: str | None) -> None:
+    ours: list[BurstResult] = []
+    bare: list[BurstResult] = []
+    async with (
+        emulator_process("crowd", "--members", str(clicks)) as emulator,
+        EmulatorControlClient(emulator.base_url) as control,
+    ):
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as data:
+                if database_url:
+                    await empty_postgres(database_url)
+                url = database_url or f"sqlite:///{data}/bench.sqlite3"
+                result, message_id, going = await run_real_bot(emulator, control, url, clicks, capacity)
+                ours.append(result)
+            # The bare bot only acknowledges, so it can answer clicks on the same message.
+            bare.append(await run_bare_bot(emulator, control, message_id, going, clicks))
+    database = "PostgreSQL" if database_url else "SQLite"
+    print(f"RSVP burst: {clicks} Going clicks from {clicks} members, capacity {capacity}, {database}; {machine()}")
+    print("  " + report("meetup-bot", ours))
+    print("  " + report("bare discord.py bot", bare))
+    ratio = median([r.per_second for r in ours]) / median([r.per_second for r in bare])
+    print(f"  throughput ratio meetup-bot / bare: {ratio:.2f}")
+    for index, r in enumerate(ours, start=1):
+        print(
+            f"  run {index}: going {r.going}, waitlisted {r.waitlisted}, edits of the meetup message {r.edits} "
+            f"over {r.seconds:.1f} s; last edit {r.converge_s:.2f} s after the last click was sent, "
+            f"{r.converge_after_ack_s:.2f} s after it was answered; 429s {r.sent_429}"
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clicks", type=int, default=1000)
+    parser.add_argument("--capacity", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database-url")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.clicks, arguments.capacity, arguments.runs, arguments.database_url))
