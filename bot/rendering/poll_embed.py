@@ -8,7 +8,7 @@ from bot.constants import COLOUR_MUTED, COLOUR_PRIMARY, COLOUR_SUCCESS
 from bot.db.models import PollOption, PollStatus
 from bot.rendering.limits import EMBED_DESCRIPTION, EMBED_TITLE, SELECT_OPTION_LABEL, fit_mentions, shorten
 from bot.rendering.time_format import full_and_relative, full_time, relative_time
-from bot.services.polls import PollResults
+from bot.services.polls import MyChoices, PollResults
 from bot.services.time_parsing import ParsedTime
 
 BAR_WIDTH = 10
@@ -72,8 +72,8 @@ def _status_line(results: PollResults, meetup_link: str | None) -> str:
     return f"Pick every time that works for you in the menus below.{closes}"
 
 
-def render_my_choices(results: PollResults, user_id: int) -> str:
-    yes, maybe = results.choices_of(user_id)
+def render_my_choices(choices: MyChoices) -> str:
+    yes, maybe = choices.yes, choices.if_need_be
     if not yes and not maybe:
         return "You have no votes on this poll."
 

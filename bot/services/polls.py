@@ -59,10 +59,13 @@ class PollResults:
     def best(self) -> OptionTally:
         return max(self.options, key=lambda t: t.score)
 
-    def choices_of(self, user_id: int) -> tuple[list[PollOption], list[PollOption]]:
-        yes = [t.option for t in self.options if user_id in t.yes]
-        maybe = [t.option for t in self.options if user_id in t.if_need_be]
-        return yes, maybe
+
+@dataclass(frozen=True, slots=True)
+class MyChoices:
+    """One member's votes on a poll, in the poll's order."""
+
+    yes: list[PollOption]
+    if_need_be: list[PollOption]
 
 
 async def create_poll(
@@ -139,12 +142,13 @@ async def vote(
     option_ids: Sequence[int],
     now: datetime,
     voter_name: str | None = None,
-) -> PollResults:
+) -> MyChoices:
     """Replace the member's choices of `kind` with `option_ids`; an option chosen in the other
     kind moves to this one (the later choice wins). Options kept keep their place in vote order."""
     poll = await get_poll(session, guild_id=guild_id, poll_id=poll_id, lock=True)
     require_open_poll(poll, now)
-    valid = {o.id for o in await poll_options(session, poll.id)}
+    options = await poll_options(session, poll.id)
+    valid = {o.id for o in options}
     chosen = set(option_ids)
     if not chosen <= valid:
         raise InvalidInput("That option is not part of this poll.")
@@ -172,16 +176,28 @@ async def vote(
             kept.kind = kind
             kept.voted_at = now
     await session.flush()
-    return await poll_results(session, poll)
+    return await choices_of(session, poll_id=poll.id, user_id=user_id, options=options)
 
 
-async def clear_votes(
-    session: AsyncSession, *, guild_id: int, poll_id: int, user_id: int, now: datetime
-) -> PollResults:
+async def clear_votes(session: AsyncSession, *, guild_id: int, poll_id: int, user_id: int, now: datetime) -> None:
     poll = await get_poll(session, guild_id=guild_id, poll_id=poll_id, lock=True)
     require_open_poll(poll, now)
     await session.execute(delete(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user_id))
-    return await poll_results(session, poll)
+
+
+async def choices_of(
+    session: AsyncSession, *, poll_id: int, user_id: int, options: list[PollOption] | None = None
+) -> MyChoices:
+    """The member's own votes: what they read back after voting, without the whole tally."""
+    options = options if options is not None else await poll_options(session, poll_id)
+    rows = await session.execute(
+        select(PollVote.option_id, PollVote.kind).where(PollVote.poll_id == poll_id, PollVote.user_id == user_id)
+    )
+    kinds: dict[int, VoteKind] = {row.option_id: row.kind for row in rows}
+    return MyChoices(
+        yes=[o for o in options if kinds.get(o.id) == VoteKind.YES],
+        if_need_be=[o for o in options if kinds.get(o.id) == VoteKind.IF_NEED_BE],
+    )
 
 
 async def poll_results(session: AsyncSession, poll: Poll) -> PollResults:

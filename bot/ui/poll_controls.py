@@ -55,7 +55,7 @@ class VoteSelect(DynamicItem[Select[Any]], template=rf"{VOTE_PREFIX}:(?P<id>\d+)
 
         async def work() -> str:
             async with bot.db.transaction() as session:
-                results = await polls.vote(
+                choices = await polls.vote(
                     session,
                     guild_id=interaction.guild_id or 0,
                     poll_id=self.poll_id,
@@ -66,7 +66,7 @@ class VoteSelect(DynamicItem[Select[Any]], template=rf"{VOTE_PREFIX}:(?P<id>\d+)
                     voter_name=interaction.user.display_name,
                 )
             bot.poll_messages.refresh(self.poll_id)
-            return render_my_choices(results, interaction.user.id)
+            return render_my_choices(choices)
 
         await reply_privately(interaction, work)
 

@@ -9,7 +9,17 @@ from bot.db.models import Poll, PollStatus, RsvpStatus, VoteKind
 from bot.services.errors import DomainError, InvalidInput, NotOrganizer
 from bot.services.meetup_input import MeetupInput
 from bot.services.poll_finalize import finalize_poll
-from bot.services.polls import PollClosed, PollResults, clear_votes, close_poll, create_poll, poll_options, vote
+from bot.services.polls import (
+    PollClosed,
+    PollResults,
+    choices_of,
+    clear_votes,
+    close_poll,
+    create_poll,
+    poll_options,
+    poll_results,
+    vote,
+)
 from bot.services.roster import load_roster
 from tests.bot.services.factories import CHANNEL, GUILD, MEMBER, NOW, ORGANIZER
 
@@ -37,9 +47,10 @@ async def make_poll(
 async def cast(
     sessionmaker: Sessions, poll: Poll, user: int, kind: VoteKind, numbers: list[int], *, at: int = 0
 ) -> PollResults:
+    """Vote, and return the whole poll's results as they stand after it."""
     async with sessionmaker() as s, s.begin():
         options = await poll_options(s, poll.id)
-        return await vote(
+        await vote(
             s,
             guild_id=GUILD,
             poll_id=poll.id,
@@ -48,6 +59,9 @@ async def cast(
             option_ids=[options[n - 1].id for n in numbers],
             now=NOW + timedelta(seconds=at),
         )
+        stored = await s.get(Poll, poll.id)
+        assert stored is not None
+        return await poll_results(s, stored)
 
 
 async def test_options_keep_the_exact_instants_typed_across_a_dst_change(sessionmaker: Sessions) -> None:
@@ -110,15 +124,18 @@ async def test_votes_replace_by_kind_and_the_later_choice_wins(sessionmaker: Ses
     poll = await make_poll(sessionmaker, closes="in 24h")
     await cast(sessionmaker, poll, 1, VoteKind.YES, [1, 2])
     await cast(sessionmaker, poll, 1, VoteKind.IF_NEED_BE, [2, 3])  # option 2 moves to "if need be"
-    results = await cast(sessionmaker, poll, 1, VoteKind.YES, [1])
-    yes, maybe = results.choices_of(1)
-    assert [o.position for o in yes] == [0]
-    assert [o.position for o in maybe] == [1, 2]
+    await cast(sessionmaker, poll, 1, VoteKind.YES, [1])
+    async with sessionmaker() as s:
+        mine = await choices_of(s, poll_id=poll.id, user_id=1)
+    assert [o.position for o in mine.yes] == [0]
+    assert [o.position for o in mine.if_need_be] == [1, 2]
     results = await cast(sessionmaker, poll, 1, VoteKind.YES, [])
-    assert results.choices_of(1)[0] == []
+    assert [t.yes for t in results.options] == [[], [], []]
     async with sessionmaker() as s, s.begin():
-        cleared = await clear_votes(s, guild_id=GUILD, poll_id=poll.id, user_id=1, now=NOW)
-    assert cleared.voters == []
+        await clear_votes(s, guild_id=GUILD, poll_id=poll.id, user_id=1, now=NOW)
+        stored = await s.get(Poll, poll.id)
+        assert stored is not None
+        assert (await poll_results(s, stored)).voters == []
 
 
 async def test_a_vote_after_closing_changes_nothing(sessionmaker: Sessions) -> None:
