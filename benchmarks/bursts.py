@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ class BurstResult:
     edits: int = 0
     converge_s: float = float("nan")  # last edit, after the last click was dispatched
     converge_after_ack_s: float = float("nan")  # last edit, after the last click was acknowledged
+    shortest_edit_gap_s: float = float("nan")  # between two edits of the message during the burst
     sent_429: int = 0
 
     @property
@@ -40,6 +42,21 @@ def summarize(timings: list[dict[str, Any]]) -> BurstResult:
         unanswered=len(timings) - len(acked),
         rejected=sum(1 for t in timings if t["rejected"]),
     )
+
+
+def record_convergence(result: BurstResult, edits: dict[str, Any], timings: list[dict[str, Any]], since: int) -> None:
+    """Note when the message last changed, relative to the burst, and how closely its edits
+    followed each other; `edits` is the emulator's record of the message, `since` its edit count
+    before the burst."""
+    last_click = max(t["dispatched_at"] for t in timings)
+    last_ack = max(t["dispatched_at"] + (t["ack_ms"] or 0) / 1000 for t in timings)
+    times = edits["edit_times"][since:]
+    result.edits = len(times)
+    if times:
+        result.converge_s = max(0.0, times[-1] - last_click)
+        result.converge_after_ack_s = max(0.0, times[-1] - last_ack)
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    result.shortest_edit_gap_s = min(gaps, default=float("nan"))
 
 
 async def wait_until_connected(
@@ -61,4 +78,13 @@ def report(label: str, results: list[BurstResult]) -> str:
         f"{label}: {median(rates):.0f} clicks/s (median of {len(results)}: "
         f"{', '.join(f'{x:.0f}' for x in rates)}), ack p50 {p50:.0f} ms, p99 {p99:.0f} ms, max {worst:.0f} ms, "
         f"unanswered {sum(r.unanswered for r in results)}, rejected {sum(r.rejected for r in results)}"
+    )
+
+
+def edits_line(result: BurstResult, *, message: str, action: str) -> str:
+    """How the message followed the burst: edits, their closest spacing, and when it settled."""
+    return (
+        f"edits of the {message} {result.edits} (closest two {result.shortest_edit_gap_s:.2f} s apart); "
+        f"last edit {result.converge_s:.2f} s after the last {action} was sent, "
+        f"{result.converge_after_ack_s:.2f} s after it was answered"
     )

@@ -18,7 +18,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from benchmarks.bursts import BurstResult, report, summarize, wait_until_connected
+from benchmarks.bursts import BurstResult, edits_line, record_convergence, report, summarize, wait_until_connected
 from benchmarks.common import (
     EmulatorProcess,
     bot_environment,
@@ -83,7 +83,8 @@ async def run(
         ]
         expected = [sum(value in chosen for _, chosen in votes) for value in values]
         edits_before = (await control.message_edits(message_id))["edit_count"]
-        result = summarize(await control.burst_selects(ids["channel"], message_id, custom_id, votes, timeout=120))
+        timings = await control.burst_selects(ids["channel"], message_id, custom_id, votes, timeout=120)
+        result = summarize(timings)
         correct = False
         for _ in range(150):  # the message converges within a couple of seconds
             edits = await control.message_edits(message_id)
@@ -91,10 +92,9 @@ async def run(
                 correct = True
                 break
             await asyncio.sleep(0.1)
-        result.edits = (await control.message_edits(message_id))["edit_count"] - edits_before
+        record_convergence(result, edits, timings, edits_before)
         if not correct:
-            shown = shown_counts((await control.message_edits(message_id))["embeds"])
-            print(f"  the message shows {shown}; the votes cast were {expected}")
+            print(f"  the message shows {shown_counts(edits['embeds'])}; the votes cast were {expected}")
         return result, correct
     finally:
         await stop_bot(bot)
@@ -121,7 +121,7 @@ async def main(voters: int, options: int, runs: int, database_url: str | None) -
     print("  " + report("meetup-bot", results).replace("clicks", "votes"))
     for index, (r, ok) in enumerate(zip(results, tallies, strict=True), start=1):
         print(
-            f"  run {index}: edits of the poll message {r.edits} over {r.seconds:.1f} s; "
+            f"  run {index}: {edits_line(r, message='poll message', action='vote')}; "
             f"final tally on the message {'exact' if ok else 'WRONG'}"
         )
 

@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from benchmarks.bursts import BurstResult, report, summarize, wait_until_connected
+from benchmarks.bursts import BurstResult, edits_line, record_convergence, report, summarize, wait_until_connected
 from benchmarks.common import (
     REPO,
     EmulatorProcess,
@@ -64,19 +64,21 @@ def lists_of(embeds: list[dict[str, Any]]) -> dict[str, int]:
 
 
 async def converge(
-    control: EmulatorControlClient, message_id: str, result: BurstResult, timings: list[dict[str, Any]], clicks: int
+    control: EmulatorControlClient,
+    message_id: str,
+    result: BurstResult,
+    timings: list[dict[str, Any]],
+    *,
+    clicks: int,
+    edits_before: int,
 ) -> None:
-    last_click = max(t["dispatched_at"] for t in timings)
-    last_ack = max(t["dispatched_at"] + (t["ack_ms"] or 0) / 1000 for t in timings)
     deadline = time.time() + 15
     while time.time() < deadline:
         edits = await control.message_edits(message_id)
         counts = lists_of(edits["embeds"])
         if counts.get("Going", 0) + counts.get("Waitlist", 0) == clicks:
             result.going, result.waitlisted = counts["Going"], counts.get("Waitlist", 0)
-            result.converge_s = max(0.0, edits["edit_times"][-1] - last_click)
-            result.converge_after_ack_s = max(0.0, edits["edit_times"][-1] - last_ack)
-            result.edits = edits["edit_count"]
+            record_convergence(result, edits, timings, edits_before)
             return
         await asyncio.sleep(0.1)
 
@@ -96,8 +98,7 @@ async def run_real_bot(
         sent_429_before = (await control.stats())["sent_429"]
         timings = await control.burst_buttons(ids["channel"], message_id, going, members, timeout=120)
         result = summarize(timings)
-        await converge(control, message_id, result, timings, clicks)
-        result.edits -= edits_before
+        await converge(control, message_id, result, timings, clicks=clicks, edits_before=edits_before)
         result.sent_429 = (await control.stats())["sent_429"] - sent_429_before
         return result, message_id, going
     finally:
@@ -153,9 +154,8 @@ async def main(clicks: int, capacity: int, runs: int, database_url: str | None) 
     print(f"  throughput ratio meetup-bot / bare: {ratio:.2f}")
     for index, r in enumerate(ours, start=1):
         print(
-            f"  run {index}: going {r.going}, waitlisted {r.waitlisted}, edits of the meetup message {r.edits} "
-            f"over {r.seconds:.1f} s; last edit {r.converge_s:.2f} s after the last click was sent, "
-            f"{r.converge_after_ack_s:.2f} s after it was answered; 429s {r.sent_429}"
+            f"  run {index}: going {r.going}, waitlisted {r.waitlisted}; "
+            f"{edits_line(r, message='meetup message', action='click')}; 429s {r.sent_429}"
         )
 
 

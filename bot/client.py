@@ -19,6 +19,7 @@ from bot.publishing.poll_messages import PollMessages
 from bot.scheduling.poll_closing import rebuild_poll_timers
 from bot.services import command_sync
 from bot.services.answer_queue import AnswerQueue
+from bot.services.vote_queue import VoteQueue
 from bot.settings import Settings
 from bot.ui import PERSISTENT_ITEMS
 
@@ -66,6 +67,7 @@ class MeetupBot(commands.Bot):
         self.scheduler = scheduler
         self.force_sync = force_sync
         self.answers = AnswerQueue(database)
+        self.votes = VoteQueue(database)
         self.meetup_messages = MeetupMessages(self)
         self.poll_messages = PollMessages(self)
 

@@ -54,7 +54,7 @@ class MeetupReactions(commands.Cog):
             else AnswerRequest(payload.user_id, None, RsvpSource.REACTION, only=answer)
         )
         try:
-            outcome = await self.bot.answers.submit(
+            outcome = await self.bot.answers.submit_answer(
                 guild_id=payload.guild_id, meetup_id=meetup_id, request=request, now=discord.utils.utcnow()
             )
         except DomainError as exc:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Poll, PollOption, PollStatus, PollVote, VoteKind
@@ -132,72 +132,131 @@ async def poll_options(session: AsyncSession, poll_id: int) -> list[PollOption]:
     return list(rows.all())
 
 
-async def vote(
-    session: AsyncSession,
-    *,
-    guild_id: int,
-    poll_id: int,
-    user_id: int,
-    kind: VoteKind,
-    option_ids: Sequence[int],
-    now: datetime,
-    voter_name: str | None = None,
-) -> MyChoices:
-    """Replace the member's choices of `kind` with `option_ids`; an option chosen in the other
-    kind moves to this one (the later choice wins). Options kept keep their place in vote order."""
+@dataclass(frozen=True, slots=True)
+class VoteRequest:
+    """One member's choice in one menu (`kind`), or `kind` None to clear all their votes."""
+
+    user_id: int
+    kind: VoteKind | None
+    option_ids: Sequence[int]
+    now: datetime
+    voter_name: str | None = None
+
+
+@dataclass(slots=True)
+class _Choice:
+    kind: VoteKind
+    voted_at: datetime
+
+
+async def apply_votes(
+    session: AsyncSession, *, guild_id: int, poll_id: int, requests: Sequence[VoteRequest]
+) -> list[MyChoices | DomainError]:
+    """Apply votes to one poll in order, in one transaction, under the poll's lock; each member
+    gets their choices as they stand after their own request, a refused request its error.
+
+    The batch is decided on each member's ballot in memory and written once at the end, so a
+    member who changes their mind twice in one batch costs one row change, not three."""
     poll = await get_poll(session, guild_id=guild_id, poll_id=poll_id, lock=True)
-    require_open_poll(poll, now)
     options = await poll_options(session, poll.id)
     valid = {o.id for o in options}
-    chosen = set(option_ids)
-    if not chosen <= valid:
-        raise InvalidInput("That option is not part of this poll.")
-    mine = {
-        v.option_id: v
-        for v in await session.scalars(select(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user_id))
+    users = {r.user_id for r in requests}
+    stored: dict[int, dict[int, PollVote]] = {user: {} for user in users}
+    for row in await session.scalars(select(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id.in_(users))):
+        stored[row.user_id][row.option_id] = row
+    ballots = {
+        user: {option_id: _Choice(row.kind, row.voted_at) for option_id, row in rows.items()}
+        for user, rows in stored.items()
     }
-    for option_id, dropped in mine.items():
-        if dropped.kind == kind and option_id not in chosen:
-            await session.delete(dropped)
-    for option_id in sorted(chosen):
-        kept = mine.get(option_id)
-        if kept is None:
+    names: dict[int, str | None] = {}
+    results: list[MyChoices | DomainError] = []
+    for request in requests:
+        try:
+            require_open_poll(poll, request.now)
+            if not set(request.option_ids) <= valid:
+                raise InvalidInput("That option is not part of this poll.")
+        except DomainError as refused:
+            results.append(refused)
+            continue
+        ballot = ballots[request.user_id]
+        if request.kind is None:
+            ballot.clear()
+        else:
+            _mark(ballot, request, request.kind)
+            names[request.user_id] = request.voter_name
+        results.append(_choices(options, ballot))
+    for user, ballot in ballots.items():
+        await _write_ballot(
+            session, poll_id=poll.id, user_id=user, stored=stored[user], ballot=ballot, voter_name=names.get(user)
+        )
+    await session.flush()
+    return results
+
+
+def _mark(ballot: dict[int, _Choice], request: VoteRequest, kind: VoteKind) -> None:
+    """Replace the member's choices of `kind`; an option chosen in the other kind moves to this
+    one (the later choice wins). Options kept keep their place in vote order."""
+    chosen = set(request.option_ids)
+    for option_id, choice in list(ballot.items()):
+        if choice.kind == kind and option_id not in chosen:
+            del ballot[option_id]
+    for option_id in chosen:
+        kept = ballot.get(option_id)
+        if kept is None or kept.kind != kind:
+            ballot[option_id] = _Choice(kind, request.now)
+
+
+async def _write_ballot(
+    session: AsyncSession,
+    *,
+    poll_id: int,
+    user_id: int,
+    stored: dict[int, PollVote],
+    ballot: dict[int, _Choice],
+    voter_name: str | None,
+) -> None:
+    for option_id, gone in stored.items():
+        if option_id not in ballot:
+            await session.delete(gone)
+    for option_id in sorted(ballot):
+        choice, row = ballot[option_id], stored.get(option_id)
+        if row is None:
             session.add(
                 PollVote(
-                    poll_id=poll.id,
+                    poll_id=poll_id,
                     option_id=option_id,
                     user_id=user_id,
-                    kind=kind,
-                    voted_at=now,
+                    kind=choice.kind,
+                    voted_at=choice.voted_at,
                     voter_name=voter_name[:100] if voter_name else None,
                 )
             )
-        elif kept.kind != kind:
-            kept.kind = kind
-            kept.voted_at = now
-    await session.flush()
-    return await choices_of(session, poll_id=poll.id, user_id=user_id, options=options)
+        elif (row.kind, row.voted_at) != (choice.kind, choice.voted_at):
+            row.kind, row.voted_at = choice.kind, choice.voted_at
 
 
-async def clear_votes(session: AsyncSession, *, guild_id: int, poll_id: int, user_id: int, now: datetime) -> None:
-    poll = await get_poll(session, guild_id=guild_id, poll_id=poll_id, lock=True)
-    require_open_poll(poll, now)
-    await session.execute(delete(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user_id))
-
-
-async def choices_of(
-    session: AsyncSession, *, poll_id: int, user_id: int, options: list[PollOption] | None = None
-) -> MyChoices:
-    """The member's own votes: what they read back after voting, without the whole tally."""
-    options = options if options is not None else await poll_options(session, poll_id)
-    rows = await session.execute(
-        select(PollVote.option_id, PollVote.kind).where(PollVote.poll_id == poll_id, PollVote.user_id == user_id)
-    )
-    kinds: dict[int, VoteKind] = {row.option_id: row.kind for row in rows}
+def _choices(options: list[PollOption], ballot: Mapping[int, _Choice | PollVote]) -> MyChoices:
     return MyChoices(
-        yes=[o for o in options if kinds.get(o.id) == VoteKind.YES],
-        if_need_be=[o for o in options if kinds.get(o.id) == VoteKind.IF_NEED_BE],
+        yes=[o for o in options if o.id in ballot and ballot[o.id].kind == VoteKind.YES],
+        if_need_be=[o for o in options if o.id in ballot and ballot[o.id].kind == VoteKind.IF_NEED_BE],
     )
+
+
+async def vote(session: AsyncSession, *, guild_id: int, poll_id: int, request: VoteRequest) -> MyChoices:
+    """One vote on its own (see `apply_votes`)."""
+    [result] = await apply_votes(session, guild_id=guild_id, poll_id=poll_id, requests=[request])
+    if isinstance(result, DomainError):
+        raise result
+    return result
+
+
+async def choices_of(session: AsyncSession, *, poll_id: int, user_id: int) -> MyChoices:
+    """The member's own votes, in the poll's order."""
+    ballot = {
+        v.option_id: v
+        for v in await session.scalars(select(PollVote).where(PollVote.poll_id == poll_id, PollVote.user_id == user_id))
+    }
+    return _choices(await poll_options(session, poll_id), ballot)
 
 
 async def poll_results(session: AsyncSession, poll: Poll) -> PollResults:

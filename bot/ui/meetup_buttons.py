@@ -65,7 +65,7 @@ class RsvpButton(DynamicItem[Button[Any]], template=rf"{RSVP_PREFIX}:(?P<id>\d+)
         bot = _bot(interaction)
 
         async def work() -> str:
-            outcome = await bot.answers.submit(
+            outcome = await bot.answers.submit_answer(
                 guild_id=_guild_id(interaction),
                 meetup_id=self.meetup_id,
                 request=AnswerRequest(interaction.user.id, self.answer, RsvpSource.BUTTON, toggle=True),

@@ -11,7 +11,7 @@ from discord.ui import Button, DynamicItem, Select
 from bot.db.models import PollStatus, VoteKind
 from bot.rendering.poll_embed import option_label, render_my_choices, render_results_detail
 from bot.services import polls
-from bot.services.polls import PollResults
+from bot.services.polls import PollResults, VoteRequest
 from bot.ui.replies import PrivateReply, reply_privately
 
 if TYPE_CHECKING:
@@ -54,17 +54,17 @@ class VoteSelect(DynamicItem[Select[Any]], template=rf"{VOTE_PREFIX}:(?P<id>\d+)
         chosen = [int(v) for v in data.get("values", [])]
 
         async def work() -> str:
-            async with bot.db.transaction() as session:
-                choices = await polls.vote(
-                    session,
-                    guild_id=interaction.guild_id or 0,
-                    poll_id=self.poll_id,
-                    user_id=interaction.user.id,
-                    kind=self.kind,
-                    option_ids=chosen,
-                    now=discord.utils.utcnow(),
+            choices = await bot.votes.submit_vote(
+                guild_id=interaction.guild_id or 0,
+                poll_id=self.poll_id,
+                request=VoteRequest(
+                    interaction.user.id,
+                    self.kind,
+                    chosen,
+                    discord.utils.utcnow(),
                     voter_name=interaction.user.display_name,
-                )
+                ),
+            )
             bot.poll_messages.refresh(self.poll_id)
             return render_my_choices(choices)
 
@@ -93,14 +93,11 @@ class ClearVotesButton(DynamicItem[Button[Any]], template=rf"{CLEAR_PREFIX}:(?P<
         bot = _bot(interaction)
 
         async def work() -> str:
-            async with bot.db.transaction() as session:
-                await polls.clear_votes(
-                    session,
-                    guild_id=interaction.guild_id or 0,
-                    poll_id=self.poll_id,
-                    user_id=interaction.user.id,
-                    now=discord.utils.utcnow(),
-                )
+            await bot.votes.submit_vote(
+                guild_id=interaction.guild_id or 0,
+                poll_id=self.poll_id,
+                request=VoteRequest(interaction.user.id, None, [], discord.utils.utcnow()),
+            )
             bot.poll_messages.refresh(self.poll_id)
             return "Your votes on this poll are cleared."
 

@@ -12,8 +12,9 @@ from bot.services.poll_finalize import finalize_poll
 from bot.services.polls import (
     PollClosed,
     PollResults,
+    VoteRequest,
+    apply_votes,
     choices_of,
-    clear_votes,
     close_poll,
     create_poll,
     poll_options,
@@ -50,15 +51,8 @@ async def cast(
     """Vote, and return the whole poll's results as they stand after it."""
     async with sessionmaker() as s, s.begin():
         options = await poll_options(s, poll.id)
-        await vote(
-            s,
-            guild_id=GUILD,
-            poll_id=poll.id,
-            user_id=user,
-            kind=kind,
-            option_ids=[options[n - 1].id for n in numbers],
-            now=NOW + timedelta(seconds=at),
-        )
+        request = VoteRequest(user, kind, [options[n - 1].id for n in numbers], NOW + timedelta(seconds=at))
+        await vote(s, guild_id=GUILD, poll_id=poll.id, request=request)
         stored = await s.get(Poll, poll.id)
         assert stored is not None
         return await poll_results(s, stored)
@@ -132,10 +126,42 @@ async def test_votes_replace_by_kind_and_the_later_choice_wins(sessionmaker: Ses
     results = await cast(sessionmaker, poll, 1, VoteKind.YES, [])
     assert [t.yes for t in results.options] == [[], [], []]
     async with sessionmaker() as s, s.begin():
-        await clear_votes(s, guild_id=GUILD, poll_id=poll.id, user_id=1, now=NOW)
+        await vote(s, guild_id=GUILD, poll_id=poll.id, request=VoteRequest(1, None, [], NOW))
         stored = await s.get(Poll, poll.id)
         assert stored is not None
         assert (await poll_results(s, stored)).voters == []
+
+
+async def test_a_batch_of_votes_gives_each_member_the_state_after_their_own_request(sessionmaker: Sessions) -> None:
+    poll = await make_poll(sessionmaker, closes="in 24h")
+    await cast(sessionmaker, poll, 1, VoteKind.YES, [1])  # stored before the batch
+    async with sessionmaker() as s, s.begin():
+        o = [option.id for option in await poll_options(s, poll.id)]
+        results = await apply_votes(
+            s,
+            guild_id=GUILD,
+            poll_id=poll.id,
+            requests=[
+                VoteRequest(1, VoteKind.YES, [o[1]], NOW),  # drops the stored option 1
+                VoteRequest(2, VoteKind.IF_NEED_BE, [o[0], o[2]], NOW),
+                VoteRequest(1, VoteKind.YES, [o[0], o[1]], NOW),  # takes option 1 back in the same batch
+                VoteRequest(3, VoteKind.YES, [999_999], NOW),  # not an option: refused alone
+                VoteRequest(2, VoteKind.YES, [o[2]], NOW),  # moves option 3 from "if need be"
+                VoteRequest(3, None, [], NOW),
+            ],
+        )
+    positions = [
+        r if isinstance(r, DomainError) else ([x.position for x in r.yes], [x.position for x in r.if_need_be])
+        for r in results
+    ]
+    assert positions[:3] == [([1], []), ([], [0, 2]), ([0, 1], [])]
+    assert isinstance(positions[3], InvalidInput)
+    assert positions[4:] == [([2], [0]), ([], [])]
+    async with sessionmaker() as s:
+        stored = await s.get(Poll, poll.id)
+        assert stored is not None
+        tally = await poll_results(s, stored)
+    assert [(t.yes, t.if_need_be) for t in tally.options] == [([1], [2]), ([1], []), ([2], [])]
 
 
 async def test_a_vote_after_closing_changes_nothing(sessionmaker: Sessions) -> None:
