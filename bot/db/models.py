@@ -84,6 +84,21 @@ class VoteKind(enum.StrEnum):
     IF_NEED_BE = "if_need_be"
 
 
+class ReminderKind(enum.StrEnum):
+    BEFORE = "before"  # an offset before the meetup's start
+    STARTING = "starting"  # "starting now", at the start
+    NUDGE = "nudge"  # to Maybe members, asking them to decide
+    POLL_CLOSING = "poll_closing"  # an hour before a poll closes
+
+
+class ReminderState(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a process until its lease ends
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
 class GuildSettings(Base):
     """Per-server choices; a server without a row uses the defaults from the bot's settings."""
 
@@ -93,7 +108,23 @@ class GuildSettings(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     organizer_role_id: Mapped[int | None] = mapped_column(BigInteger)
     locale: Mapped[str | None] = mapped_column(String(16))
+    # Default reminder offsets for new meetups, in minutes before the start ("1440,60"); None
+    # means the bot's default, "" none.
+    reminder_offsets: Mapped[str | None] = mapped_column(String(128))
+    # The nudge to Maybe members, minutes before the start; None means the default, 0 off.
+    nudge_minutes: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class MemberPreferences(Base):
+    """What one member chose in one server."""
+
+    __tablename__ = "member_preferences"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    dm_reminders: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -134,6 +165,10 @@ class Meetup(Base):
     # The meetup message was deleted (or its channel): nothing is edited or reacted to any more.
     message_missing: Mapped[bool] = mapped_column(default=False)
     cancel_reason: Mapped[str | None] = mapped_column(String(1024))
+    # Reminder offsets in minutes before the start ("1440,60"; "" none), fixed at creation.
+    reminder_offsets: Mapped[str] = mapped_column(String(128), default="")
+    # Reminders ping Maybe members too, not only Going.
+    remind_maybe: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -224,3 +259,36 @@ class PollVote(Base):
     # does not read the server's member list.
     voter_name: Mapped[str | None] = mapped_column(String(100))
     voted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Reminder(Base):
+    """One scheduled post. The row is the record of whether it was posted; timers only wake the bot."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        Index("ix_reminder_state_not_before", "state", "not_before"),
+        Index("ix_reminder_meetup", "meetup_id"),
+        Index("ix_reminder_poll", "poll_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    meetup_id: Mapped[int | None] = mapped_column(ForeignKey("meetup.id", ondelete="CASCADE"))
+    poll_id: Mapped[int | None] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    kind: Mapped[ReminderKind] = mapped_column(str_enum(ReminderKind, "reminder_kind"))
+    offset_minutes: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime]
+    # When it may next be claimed: its due time, or later after a failed attempt.
+    not_before: Mapped[datetime]
+    state: Mapped[ReminderState] = mapped_column(
+        str_enum(ReminderState, "reminder_state"), default=ReminderState.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    late: Mapped[bool] = mapped_column(default=False)
+    # Why it was skipped or failed, or the last error before a retry.
+    reason: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
