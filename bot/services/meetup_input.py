@@ -33,6 +33,8 @@ class MeetupInput:
     description: str | None = None
     capacity: int | None = None
     duration: str | None = None
+    reminders: str | None = None  # offsets like `24h,1h`, or `none`; None: the server's default
+    remind_maybe: bool | None = None  # reminders ping Maybe members too
 
 
 def check_title(title: str) -> str:

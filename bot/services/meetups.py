@@ -12,9 +12,12 @@ from bot.db.models import GuildSettings, Meetup, MeetupStatus, Rsvp, RsvpStatus
 from bot.services import meetup_input as check
 from bot.services.audit import record_action
 from bot.services.errors import CapacityTooLow, InvalidInput, MeetupClosed
+from bot.services.guild_settings import get_guild_config
 from bot.services.meetup_input import MeetupInput
 from bot.services.meetup_lookup import lock_meetup
 from bot.services.organizers import Actor, require_organizer
+from bot.services.reminder_offsets import parse_offsets, stored_offsets
+from bot.services.reminders import drop_pending, plan_meetup_reminders
 from bot.services.rsvps import count_going, promote_from_waitlist
 from bot.services.timezones import resolve_timezone
 
@@ -67,8 +70,10 @@ async def create_meetup(
     await require_guild_organizer(session, guild_id=guild_id, actor=actor)
     if typed.title is None or typed.when is None:
         raise InvalidInput("A meetup needs a title and a time.")
-    zone = typed.timezone or await guild_timezone(session, guild_id, default_timezone)
+    config = await get_guild_config(session, guild_id=guild_id, default_timezone=default_timezone)
+    zone = typed.timezone or config.timezone
     start = check.check_start(typed.when, zone=zone, now=now)
+    offsets = parse_offsets(typed.reminders) if typed.reminders is not None else config.reminder_offsets
     return await insert_meetup(
         session,
         guild_id=guild_id,
@@ -82,7 +87,16 @@ async def create_meetup(
         zone=start.zone,
         capacity=check.check_capacity(typed.capacity),
         series_id=series_id,
+        reminders=MeetupReminders(offsets, bool(typed.remind_maybe), config.nudge_minutes),
+        now=now,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class MeetupReminders:
+    offsets: tuple[int, ...]  # minutes before the start
+    remind_maybe: bool
+    nudge_minutes: int  # 0: no nudge
 
 
 async def insert_meetup(
@@ -99,8 +113,11 @@ async def insert_meetup(
     zone: str,
     capacity: int | None,
     series_id: int | None,
+    reminders: MeetupReminders,
+    now: datetime,
 ) -> Meetup:
-    """Store a meetup from values already checked (by `create_meetup` or a poll's finalize)."""
+    """Store a meetup from values already checked (by `create_meetup` or a poll's finalize),
+    with its reminders planned."""
     meetup = Meetup(
         guild_id=guild_id,
         channel_id=channel_id,
@@ -114,11 +131,14 @@ async def insert_meetup(
         status=MeetupStatus.SCHEDULED,
         created_by=actor.user_id,
         series_id=series_id,
+        reminder_offsets=stored_offsets(reminders.offsets),
+        remind_maybe=reminders.remind_maybe,
     )
     session.add(meetup)
     await session.flush()
     if meetup.series_id is None:
         meetup.series_id = meetup.id  # a meetup starts its own series; follow-ups join it
+    await plan_meetup_reminders(session, meetup, nudge_minutes=reminders.nudge_minutes, now=now)
     record_action(
         session,
         guild_id=guild_id,
@@ -153,6 +173,7 @@ async def edit_meetup(
     if typed.where is not None:
         meetup.location = check.check_optional_text(typed.where, what="place", limit=check.WHERE_MAX)
     _apply_new_time(meetup, typed, now=now)
+    reminders_changed = _apply_reminder_choices(meetup, typed)
     promoted: list[int] = []
     if typed.capacity is not None:
         promoted = await _apply_new_capacity(session, meetup, check.check_capacity(typed.capacity), now=now)
@@ -160,6 +181,11 @@ async def edit_meetup(
     if typed.timezone is not None and "starts_at" not in changed:
         changed += ("timezone",)
     time_changed = "starts_at" in changed
+    if reminders_changed:
+        changed += ("reminders",)
+    if time_changed or reminders_changed:
+        config = await get_guild_config(session, guild_id=guild_id, default_timezone=default_timezone)
+        await plan_meetup_reminders(session, meetup, nudge_minutes=config.nudge_minutes, now=now)
     notify = await _user_ids_with(session, meetup.id, (RsvpStatus.GOING, RsvpStatus.MAYBE)) if time_changed else ()
     record_action(
         session,
@@ -185,6 +211,15 @@ def _apply_new_time(meetup: Meetup, typed: MeetupInput, *, now: datetime) -> Non
     meetup.ends_at = meetup.starts_at + duration
 
 
+def _apply_reminder_choices(meetup: Meetup, typed: MeetupInput) -> bool:
+    before = (meetup.reminder_offsets, meetup.remind_maybe)
+    if typed.reminders is not None:
+        meetup.reminder_offsets = stored_offsets(parse_offsets(typed.reminders))
+    if typed.remind_maybe is not None:
+        meetup.remind_maybe = typed.remind_maybe
+    return (meetup.reminder_offsets, meetup.remind_maybe) != before
+
+
 async def _apply_new_capacity(
     session: AsyncSession, meetup: Meetup, capacity: int | None, *, now: datetime
 ) -> list[int]:
@@ -208,6 +243,7 @@ async def cancel_meetup(
     meetup.status = MeetupStatus.CANCELLED
     meetup.cancel_reason = check.check_optional_text(reason, what="reason", limit=check.WHERE_MAX)
     notify = await _user_ids_with(session, meetup.id, (RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.WAITLISTED))
+    await drop_pending(session, meetup_id=meetup.id, reason="the meetup was cancelled")
     record_action(
         session,
         guild_id=guild_id,

@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Meetup, PollOption, PollStatus, RsvpSource
 from bot.services.audit import record_action
 from bot.services.errors import DomainError, InvalidInput
-from bot.services.meetups import insert_meetup, require_guild_organizer
+from bot.services.guild_settings import reminder_defaults
+from bot.services.meetups import MeetupReminders, insert_meetup, require_guild_organizer
 from bot.services.organizers import Actor
 from bot.services.polls import OptionTally, PollResults, get_poll, poll_duration, poll_results
+from bot.services.reminders import drop_pending
 from bot.services.rsvps import Answer, AnswerBook, AnswerRequest
 
 
@@ -45,6 +47,8 @@ async def finalize_poll(
     if chosen.option.starts_at <= now:
         raise InvalidInput("That time has already passed; pick a later option.")
     closed_now = poll.status == PollStatus.OPEN
+    await drop_pending(session, poll_id=poll.id, reason="the poll was finalized")
+    offsets, nudge_minutes = await reminder_defaults(session, guild_id=guild_id)
     meetup = await insert_meetup(
         session,
         guild_id=guild_id,
@@ -58,6 +62,8 @@ async def finalize_poll(
         zone=poll.timezone,
         capacity=poll.capacity,
         series_id=None,
+        reminders=MeetupReminders(offsets, remind_maybe=False, nudge_minutes=nudge_minutes),
+        now=now,
     )
     book = await AnswerBook.open(session, meetup, [*chosen.yes, *chosen.if_need_be])
     for user_id in chosen.yes:

@@ -17,6 +17,7 @@ from bot.services.meetup_input import MeetupInput
 from bot.services.meetups import guild_timezone, require_guild_organizer
 from bot.services.organizers import Actor
 from bot.services.poll_input import parse_deadline, parse_options
+from bot.services.reminders import drop_pending, plan_poll_reminder
 from bot.services.timezones import resolve_timezone
 
 
@@ -112,6 +113,7 @@ async def create_poll(
         details={"title": poll.title, "options": [o.instant.isoformat() for o in options]},
     )
     await session.flush()
+    await plan_poll_reminder(session, poll, now=now)
     return poll
 
 
@@ -292,6 +294,7 @@ async def close_poll(
         return poll, False  # a timer that fired early, or a deadline moved later
     poll.status = PollStatus.CLOSED
     poll.closed_at = now
+    await drop_pending(session, poll_id=poll.id, reason="the poll closed")
     record_action(
         session,
         guild_id=guild_id,
