@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import pkgutil
+from datetime import timedelta
 
 import discord
 import yarl
@@ -17,6 +18,7 @@ from bot.db.migrate import upgrade_to_head
 from bot.publishing.meetup_messages import MeetupMessages
 from bot.publishing.poll_messages import PollMessages
 from bot.scheduling.poll_closing import rebuild_poll_timers
+from bot.scheduling.reminder_timers import ReminderTimers
 from bot.services import command_sync
 from bot.services.answer_queue import AnswerQueue
 from bot.services.vote_queue import VoteQueue
@@ -70,6 +72,7 @@ class MeetupBot(commands.Bot):
         self.votes = VoteQueue(database)
         self.meetup_messages = MeetupMessages(self)
         self.poll_messages = PollMessages(self)
+        self.reminder_timers = ReminderTimers(self, lease=timedelta(seconds=settings.reminder_lease_seconds))
 
     async def setup_hook(self) -> None:
         revision = await upgrade_to_head(self.db.engine)
@@ -79,6 +82,8 @@ class MeetupBot(commands.Bot):
         self.add_dynamic_items(*PERSISTENT_ITEMS)
         self.scheduler.start()
         await rebuild_poll_timers(self)
+        pending = await self.reminder_timers.start()
+        log.info("Reminder timers set for %d reminders due in the next minutes", pending)
         await self.sync_commands(force=self.force_sync)
 
     async def sync_commands(self, *, force: bool) -> bool:

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     discord_api_base: str = DISCORD_API_BASE
     discord_gateway_url: str = DISCORD_GATEWAY_URL
+    reminder_lease_seconds: int = Field(
+        default=120,
+        ge=5,
+        le=3600,
+        description="How long a process may hold a reminder it claimed before another may take it over.",
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -31,6 +31,8 @@ from cogs._options import timezone_autocomplete
     capacity="Seats (1 to 10,000); the rest go on a waitlist. Empty: no limit",
     duration="How long: 2h, 90m, 1h30m (default 2h)",
     channel="Where to post it (default: here)",
+    reminders="Reminders before the start: 24h,1h,15m or none (default: the server's)",
+    remind_maybe="Reminders ping Maybe members too, not only Going (default: no)",
 )
 @app_commands.autocomplete(timezone=timezone_autocomplete)
 async def create(
@@ -43,6 +45,8 @@ async def create(
     capacity: int | None = None,
     duration: str | None = None,
     channel: MessageableChannel | None = None,
+    reminders: str | None = None,
+    remind_maybe: bool | None = None,
 ) -> None:
     bot = bot_of(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
@@ -56,6 +60,8 @@ async def create(
         description=description,
         capacity=capacity,
         duration=duration,
+        reminders=reminders,
+        remind_maybe=remind_maybe,
     )
     async with bot.db.transaction() as session:
         meetup = await meetups.create_meetup(
@@ -73,6 +79,7 @@ async def create(
         async with bot.db.transaction() as session:
             await meetups.discard_unposted(session, meetup_id=meetup.id)
         raise DomainError(f"Discord refused the meetup message in {destination.mention} ({exc.text}).") from exc
+    bot.reminder_timers.refresh()
     async with bot.db.reading() as session:
         meetup = await get_meetup(session, guild_id=guild_id, meetup_id=meetup.id)
     await mirror_meetup(bot, meetup)

@@ -29,6 +29,7 @@ _FIELD_NAMES = {
     "ends_at": "end",
     "capacity": "capacity",
     "timezone": "time zone",
+    "reminders": "reminders",
 }
 
 
@@ -42,6 +43,8 @@ _FIELD_NAMES = {
     description="New description (`-` clears it)",
     capacity="New number of seats; raising it moves waitlisted members in, in order",
     duration="New length: 2h, 90m, 1h30m",
+    reminders="Reminders before the start: 24h,1h,15m or none",
+    remind_maybe="Reminders ping Maybe members too, not only Going",
 )
 @app_commands.autocomplete(meetup=upcoming_meetup_autocomplete)
 @app_commands.autocomplete(timezone=timezone_autocomplete)
@@ -55,10 +58,12 @@ async def edit(
     description: str | None = None,
     capacity: int | None = None,
     duration: str | None = None,
+    reminders: str | None = None,
+    remind_maybe: bool | None = None,
 ) -> None:
     bot = bot_of(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
-    typed = MeetupInput(title, when, timezone, where, description, capacity, duration)
+    typed = MeetupInput(title, when, timezone, where, description, capacity, duration, reminders, remind_maybe)
     async with bot.db.transaction() as session:
         change = await meetups.edit_meetup(
             session,
@@ -70,6 +75,7 @@ async def edit(
             now=discord.utils.utcnow(),
         )
     edited = change.meetup
+    bot.reminder_timers.refresh()
     if not change.changed_fields:
         await finish(interaction, f"Nothing to change in meetup #{edited.id}.")
         return
@@ -112,6 +118,7 @@ async def cancel(interaction: discord.Interaction, meetup: int, reason: str | No
             now=discord.utils.utcnow(),
         )
     cancelled = cancellation.meetup
+    bot.reminder_timers.refresh()
     shown = await bot.meetup_messages.redraw(cancelled.id)
     if shown:
         notice = cancellation_notice(cancelled, cancellation.notify_user_ids, link_to(cancelled))

@@ -120,6 +120,7 @@ async def poll(
         raise DomainError(f"Discord refused the poll message in {destination.mention} ({exc.text}).") from exc
     if created.closes_at is not None:
         schedule_poll_close(bot, guild_id, created.id, created.closes_at)
+    bot.reminder_timers.refresh()
     listed = "\n".join(
         f"{n}. {full_and_relative(t)} = {ParsedTime(t, created.timezone).readable()}"
         for n, t in enumerate(option_times, start=1)
@@ -151,6 +152,7 @@ async def finalize(interaction: discord.Interaction, poll: int, option: int | No
             now=discord.utils.utcnow(),
         )
     unschedule_poll_close(bot, poll)
+    bot.reminder_timers.refresh()
     await bot.meetup_messages.post(done.meetup.id)
     await bot.poll_messages.redraw(poll)
     async with bot.db.reading() as session:
@@ -187,6 +189,7 @@ async def poll_close(interaction: discord.Interaction, poll: int) -> None:
         await finish(interaction, f"Poll #{poll} is already closed.")
         return
     unschedule_poll_close(bot, poll)
+    bot.reminder_timers.refresh()
     await bot.poll_messages.announce_closed(poll)
     await finish(interaction, f"Poll #{poll} is closed; its results stay visible.")
 

@@ -1,4 +1,4 @@
-"""/settings: the server's time zone and organizer role."""
+"""/settings: the server's time zone, organizer role and reminders."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.client import MeetupBot
 from bot.rendering.settings import (
     render_organizer_role_changed,
+    render_reminders_changed,
     render_settings_embed,
     render_timezone_changed,
 )
@@ -57,6 +58,25 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="T
                 default_timezone=self.bot.settings.default_timezone,
             )
         await interaction.response.send_message(render_organizer_role_changed(config), ephemeral=True)
+
+    @app_commands.command(name="reminders", description="Reminders that new meetups get, and the nudge to Maybe")
+    @app_commands.describe(
+        offsets="Before the start, like 24h,1h or 24h,1h,15m; `none` for no reminders",
+        nudge="When to ask Maybe members to decide, like 48h; `off` for never",
+    )
+    async def reminders(
+        self, interaction: discord.Interaction, offsets: str | None = None, nudge: str | None = None
+    ) -> None:
+        async with self.bot.db.transaction() as session:
+            config = await guild_settings.set_reminder_defaults(
+                session,
+                guild_id=guild_id_of(interaction),
+                actor=actor_of(interaction),
+                offsets=offsets,
+                nudge=nudge,
+                default_timezone=self.bot.settings.default_timezone,
+            )
+        await interaction.response.send_message(render_reminders_changed(config), ephemeral=True)
 
 
 async def setup(bot: MeetupBot) -> None:

@@ -6,6 +6,7 @@ import discord
 
 from bot.constants import COLOUR_PRIMARY
 from bot.services.guild_settings import GuildConfig
+from bot.services.reminder_offsets import describe_nudge, describe_offsets
 
 
 def render_settings_embed(config: GuildConfig) -> discord.Embed:
@@ -18,7 +19,25 @@ def render_settings_embed(config: GuildConfig) -> discord.Embed:
         value=f"Members with Manage Events or Manage Server, and the organizer role: {role}",
         inline=False,
     )
+    embed.add_field(
+        name="Reminders",
+        value=(
+            f"New meetups: {describe_offsets(config.reminder_offsets)} before the start, and at the start. "
+            f"Nudge to Maybe members: {describe_nudge(config.nudge_minutes)}"
+            + (" before the start." if config.nudge_minutes else ".")
+        ),
+        inline=False,
+    )
     return embed
+
+
+def render_reminders_changed(config: GuildConfig) -> str:
+    nudge = describe_nudge(config.nudge_minutes)
+    return (
+        f"New meetups get reminders {describe_offsets(config.reminder_offsets)} before the start "
+        f'(and a "starting now" post); the nudge to Maybe members is '
+        f"{nudge + ' before the start' if config.nudge_minutes else 'off'}. Meetups already planned keep theirs."
+    )
 
 
 def render_timezone_changed(config: GuildConfig) -> str:

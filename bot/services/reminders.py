@@ -22,6 +22,7 @@ from bot.services.reminder_offsets import due_before, offsets_from_storage
 LATE_AFTER = timedelta(seconds=60)
 DEFAULT_LEASE = timedelta(seconds=120)
 MAX_ATTEMPTS = 5
+DUE_BATCH = 500  # due reminders read per query
 POLL_CLOSING_BEFORE = timedelta(hours=1)
 PASSED_WHEN_PLANNED = "its time had already passed when it was planned"
 
@@ -134,7 +135,7 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
-async def due_reminder_ids(session: AsyncSession, *, now: datetime, limit: int = 500) -> list[int]:
+async def due_reminder_ids(session: AsyncSession, *, now: datetime, limit: int = DUE_BATCH) -> list[int]:
     """Reminders due now, and any whose claiming process died (its lease ran out)."""
     rows = await session.scalars(select(Reminder.id).where(_claimable(now)).order_by(Reminder.not_before).limit(limit))
     return list(rows.all())

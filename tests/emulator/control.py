@@ -256,8 +256,13 @@ def add_control_routes(app: web.Application, emu: DiscordEmulator) -> None:
             times=int(body.get("times", 1)),
             retry_after=float(body.get("retry_after", 1.0)),
             after_processing=bool(body.get("after_processing")),
+            hold_seconds=float(body.get("hold_seconds", 0.0)),
         )
         return {"ok": True}
+
+    @route("GET", "/faults")
+    async def list_faults(request: web.Request, body: dict[str, Any]) -> Any:
+        return {"faults": emu.faults.fired()}
 
     @route("POST", "/gateway/{action}")
     async def gateway(request: web.Request, body: dict[str, Any]) -> Any:

@@ -167,6 +167,10 @@ class EmulatorControlClient:
             "POST", "/faults", {"method": method, "path_template": path_template, "status": status, **options}
         )
 
+    async def faults(self) -> list[dict[str, Any]]:
+        """Injected faults and how often each has fired."""
+        return list((await self._call("GET", "/faults"))["faults"])
+
     async def gateway(self, action: str, shard_id: int | None = None) -> None:
         await self._call("POST", f"/gateway/{action}", {"shard_id": shard_id})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,9 @@ class Fault:
     retry_after: float = 1.0
     after_processing: bool = False  # do the work (e.g. create the message), then fail the answer
     is_global: bool = False
+    # Hold the answer this long before giving it: a client killed meanwhile never learns whether
+    # its request took effect (after_processing: it did; otherwise: it did not).
+    hold_seconds: float = 0.0
     fired: int = 0
 
     def matches(self, method: str, template: str) -> bool:
@@ -46,8 +50,19 @@ class FaultInjector:
                 return fault
         return None
 
+    def fired(self) -> list[dict[str, Any]]:
+        return [
+            {"method": f.method, "path_template": f.template, "status": f.status, "fired": f.fired} for f in self.faults
+        ]
+
     def clear(self) -> None:
         self.faults.clear()
+
+
+async def held_fault_response(fault: Fault) -> web.Response:
+    if fault.hold_seconds:
+        await asyncio.sleep(fault.hold_seconds)
+    return fault_response(fault)
 
 
 def fault_response(fault: Fault) -> web.Response:

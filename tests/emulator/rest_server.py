@@ -16,7 +16,7 @@ from aiohttp import web
 from . import errors
 from .answers import RestAnswer, json_answer
 from .discord_rules import rule_violations
-from .faults import fault_response
+from .faults import held_fault_response
 from .message_content import UploadedFile
 from .records import CallRecord, UnhandledRequest
 from .schema import SchemaViolation, discord_error_tree, file_index
@@ -131,7 +131,7 @@ class RestServer:
         if fault is not None:
             if fault.status == 429:
                 emu.rate_limits.sent_429 += 1
-            return fault_response(fault)
+            return await held_fault_response(fault)
         decision = emu.rate_limits.check(operation.key, params)
         if decision is not None and not decision.allowed:
             return json_answer(decision.body(), 429, decision.headers)
@@ -143,7 +143,7 @@ class RestServer:
         answer = await handler(RestRequest(emu, operation, params, call.query, body, files, authorized))
         fault = emu.faults.take(call.method, operation.template, after_processing=True)
         if fault is not None:
-            return fault_response(fault)
+            return await held_fault_response(fault)
         return answer.to_response(decision.headers if decision is not None else None)
 
     def _check_path_params(self, call: _CallInProgress, params: dict[str, str]) -> None:

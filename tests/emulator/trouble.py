@@ -38,12 +38,13 @@ class TroubleMixin:
         retry_after: float = 1.0,
         after_processing: bool = False,
         is_global: bool = False,
+        hold_seconds: float = 0.0,
     ) -> Fault:
         """Fail the next `times` matching requests (after_processing: do the work, then fail the answer)."""
         if self.spec.find(method, path_template) is None:
             raise ValueError(f"{method} {path_template} is not a route in Discord's spec")
         return self.faults.add(
-            Fault(method.upper(), path_template, status, times, retry_after, after_processing, is_global)
+            Fault(method.upper(), path_template, status, times, retry_after, after_processing, is_global, hold_seconds)
         )
 
     async def gateway_reconnect(self, shard_id: int | None = None) -> None:

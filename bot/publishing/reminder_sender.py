@@ -1,0 +1,189 @@
+"""Posting one claimed reminder, and recording what happened to it.
+
+The claim (a committed conditional update) comes first, so at most one process gets here for a
+reminder. What makes the post itself happen once is the nonce (a retried POST within Discord's
+nonce window returns the first message) and, for a reminder taken over from a process that died,
+a look at the channel's recent messages for the post it may already have made.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import discord
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Meetup, Reminder, ReminderKind, RsvpStatus
+from bot.publishing.meetup_messages import link_to
+from bot.publishing.nonces import post_nonce
+from bot.rendering.notices import Post
+from bot.rendering.reminder_posts import (
+    ReminderPost,
+    marker,
+    render_dm_reminder,
+    render_meetup_reminder,
+    render_poll_reminder,
+)
+from bot.rendering.time_format import message_link
+from bot.services import reminders
+from bot.services.member_preferences import dm_reminder_users
+from bot.services.reminders import ClaimedReminder, Timer
+from bot.services.roster import load_roster
+from bot.ui.meetup_buttons import meetup_view
+
+if TYPE_CHECKING:
+    from bot.client import MeetupBot
+
+log = logging.getLogger(__name__)
+
+HISTORY_LOOKBACK = 50  # recent channel messages searched for a post a dead process made
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    channel_pings: list[int]
+    by_dm: list[int]
+
+
+class ReminderSender:
+    def __init__(self, bot: MeetupBot, *, worker: str) -> None:
+        self.bot = bot
+        self.worker = worker
+
+    async def deliver(self, reminder_id: int, *, now: datetime) -> Timer | None:
+        """Post a reminder this process has claimed. Returns a timer when it should be retried."""
+        async with self.bot.db.reading() as session:
+            claimed = await reminders.load_claimed(session, reminder_id)
+            if claimed is None:
+                return None
+            audience = await self._audience(session, claimed)
+        skip = reminders.reason_to_skip(claimed, now=now)
+        if skip is None and claimed.reminder.kind == ReminderKind.NUDGE and not audience.channel_pings:
+            skip = "nobody had answered Maybe"
+        if skip is not None:
+            async with self.bot.db.transaction() as session:
+                await reminders.mark_skipped(session, reminder_id=reminder_id, worker=self.worker, reason=skip)
+            log.info("Reminder #%s skipped: %s", reminder_id, skip)
+            return None
+        late = reminders.is_late(claimed.reminder, now)
+        try:
+            message_id = await self._post(claimed, audience, late=late)
+        except discord.HTTPException as exc:
+            # A missing channel or permission does not mend itself by retrying.
+            permanent = isinstance(exc, discord.Forbidden | discord.NotFound)
+            reason = f"Discord answered {exc.status}: {exc.text or 'no reason given'}"
+            log.warning("Reminder #%s was not posted: %s", reminder_id, reason)
+            async with self.bot.db.transaction() as session:
+                return await reminders.mark_attempt_failed(
+                    session,
+                    reminder_id=reminder_id,
+                    worker=self.worker,
+                    reason=reason,
+                    now=discord.utils.utcnow(),
+                    permanent=permanent,
+                )
+        async with self.bot.db.transaction() as session:
+            kept = await reminders.mark_sent(
+                session,
+                reminder_id=reminder_id,
+                worker=self.worker,
+                message_id=message_id,
+                now=discord.utils.utcnow(),
+                late=late,
+            )
+        if not kept:  # the lease ran out mid-post and another process took over; its look back finds ours
+            log.warning("Reminder #%s was posted after this process lost its claim", reminder_id)
+        return None
+
+    async def _audience(self, session: AsyncSession, claimed: ClaimedReminder) -> Audience:
+        meetup = claimed.meetup
+        if meetup is None or claimed.reminder.kind == ReminderKind.POLL_CLOSING:
+            return Audience([], [])
+        roster = await load_roster(session, meetup=meetup)
+        if claimed.reminder.kind == ReminderKind.NUDGE:
+            wanted = roster.user_ids(RsvpStatus.MAYBE)
+        elif meetup.remind_maybe:
+            wanted = roster.user_ids(RsvpStatus.GOING, RsvpStatus.MAYBE)
+        else:
+            wanted = roster.user_ids(RsvpStatus.GOING)
+        if claimed.reminder.kind == ReminderKind.NUDGE:
+            return Audience(wanted, [])  # the nudge carries buttons, so it belongs in the channel
+        by_dm = await dm_reminder_users(session, guild_id=meetup.guild_id, user_ids=wanted)
+        return Audience([u for u in wanted if u not in by_dm], [u for u in wanted if u in by_dm])
+
+    async def _post(self, claimed: ClaimedReminder, audience: Audience, *, late: bool) -> int | None:
+        reminder, meetup, poll = claimed.reminder, claimed.meetup, claimed.poll
+        if reminder.kind == ReminderKind.POLL_CLOSING:
+            assert poll is not None
+            link = message_link(poll.guild_id, poll.channel_id, poll.message_id) if poll.message_id else None
+            rendered = render_poll_reminder(reminder, poll, link=link, late=late)
+            return await self._post_in_channel(reminder, poll.channel_id, rendered, view=None)
+        assert meetup is not None
+        link = link_to(meetup)
+        undelivered = await self._send_dms(reminder, meetup, audience.by_dm, link=link, late=late)
+        pings = [*audience.channel_pings, *undelivered]
+        rendered = render_meetup_reminder(reminder, meetup, ping_user_ids=pings, link=link, late=late)
+        view = meetup_view(meetup.id, open_for_answers=True) if reminder.kind == ReminderKind.NUDGE else None
+        return await self._post_in_channel(reminder, meetup.channel_id, rendered, view=view)
+
+    async def _send_dms(
+        self, reminder: Reminder, meetup: Meetup, user_ids: list[int], *, link: str | None, late: bool
+    ) -> list[int]:
+        """DM those who asked for it; returns those who could not be reached, for the channel post."""
+        if not user_ids:
+            return []
+        rendered = render_dm_reminder(reminder, meetup, link=link, late=late)
+        undelivered: list[int] = []
+        for user_id in user_ids:
+            try:
+                channel = await self.bot.create_dm(discord.Object(user_id))
+                await channel.send(
+                    rendered.posts[0].content,
+                    embed=rendered.embed,
+                    allowed_mentions=discord.AllowedMentions.none(),
+                    nonce=f"d{reminder.id}.{user_id % 10**10}",
+                )
+            except discord.HTTPException as exc:
+                log.info("Reminder #%s: no DM to %s (%s); mentioned in the channel instead", reminder.id, user_id, exc)
+                undelivered.append(user_id)
+        return undelivered
+
+    async def _post_in_channel(
+        self, reminder: Reminder, channel_id: int, rendered: ReminderPost, *, view: discord.ui.View | None
+    ) -> int | None:
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=reminder.guild_id)
+        if reminder.attempts > 1:
+            earlier = await self._earlier_post(channel, reminder.id)
+            if earlier is not None:
+                return earlier
+        first: int | None = None
+        for index, post in enumerate(rendered.posts):
+            message = await channel.send(
+                post.content,
+                embed=rendered.embed if index == 0 else discord.utils.MISSING,
+                view=view if index == 0 and view is not None else discord.utils.MISSING,
+                allowed_mentions=_only(post),
+                nonce=post_nonce(f"r{index}-" if index else "r", reminder.id, reminder.created_at),
+            )
+            first = first or message.id
+        return first
+
+    async def _earlier_post(self, channel: discord.PartialMessageable, reminder_id: int) -> int | None:
+        """The post a process that died after posting (before recording it) made, if any."""
+        wanted = marker(reminder_id)
+        me = self.bot.user.id if self.bot.user else None
+        async for message in channel.history(limit=HISTORY_LOOKBACK):
+            if message.author.id != me:
+                continue
+            if any(e.footer.text and e.footer.text.endswith(wanted) for e in message.embeds):
+                return message.id
+        return None
+
+
+def _only(post: Post) -> discord.AllowedMentions:
+    return discord.AllowedMentions(
+        everyone=False, roles=False, users=[discord.Object(uid) for uid in post.ping_user_ids]
+    )

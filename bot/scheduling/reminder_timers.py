@@ -1,0 +1,153 @@
+"""Waking the bot when reminders are due. The table is the record; these timers only say when to look.
+
+Timers are kept for reminders due within the next few minutes (a start-up with 10,000 pending
+reminders loads only those), and a sweep every `SWEEP_SECONDS` claims anything due that no timer
+caught (a reminder planned by another process, a lease that ran out) and looks further ahead.
+Each timer runs the same pass: claim every due reminder, then post each claimed one in its own
+task, so a slow post does not hold up the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+from collections.abc import Coroutine
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.publishing.reminder_sender import ReminderSender
+from bot.services import reminders
+from bot.services.reminders import Timer
+
+if TYPE_CHECKING:
+    from bot.client import MeetupBot
+
+log = logging.getLogger(__name__)
+
+HORIZON = timedelta(minutes=10)
+SWEEP_SECONDS = 30
+PARALLEL_POSTS = 8
+_PREFIX = "reminder:"
+
+
+def worker_name() -> str:
+    """Names this process in the rows it claims (several processes may share a host)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class ReminderTimers:
+    def __init__(self, bot: MeetupBot, *, lease: timedelta) -> None:
+        self.bot = bot
+        self.lease = lease
+        self.worker = worker_name()
+        self.sender = ReminderSender(bot, worker=self.worker)
+        self._in_flight: set[int] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
+        self._posting = asyncio.Semaphore(PARALLEL_POSTS)
+        self._pass_running = False
+        self._pass_again = False
+
+    async def start(self) -> int:
+        """Timers for what is due soon, the sweep, and at once a pass for anything overdue."""
+        count = await self.sync()
+        self.bot.scheduler.add_job(
+            self.sweep, "interval", seconds=SWEEP_SECONDS, id="reminders:sweep", replace_existing=True
+        )
+        self.kick()
+        return count
+
+    def kick(self) -> None:
+        """Run a pass now, without waiting for it."""
+        self._spawn(self.run_due())
+
+    def refresh(self) -> None:
+        """After reminders were planned, moved or dropped: bring the timers in line, soon."""
+        self._spawn(self.sync())
+
+    async def sync(self) -> int:
+        """Make the timers match the pending reminders due within the horizon."""
+        async with self.bot.db.reading() as session:
+            timers = await reminders.pending_timers(session, until=discord.utils.utcnow() + HORIZON)
+        wanted = {f"{_PREFIX}{t.reminder_id}": t for t in timers}
+        for job in self.bot.scheduler.get_jobs():
+            if job.id.startswith(_PREFIX) and job.id not in wanted:
+                job.remove()
+        for job_id, timer in wanted.items():
+            self._add_timer(job_id, timer)
+        return len(wanted)
+
+    def schedule(self, timer: Timer) -> None:
+        if timer.at < discord.utils.utcnow() + HORIZON:
+            self._add_timer(f"{_PREFIX}{timer.reminder_id}", timer)
+
+    def _add_timer(self, job_id: str, timer: Timer) -> None:
+        job = self.bot.scheduler.get_job(job_id)
+        if job is not None and job.next_run_time == timer.at:
+            return
+        self.bot.scheduler.add_job(self.run_due, "date", run_date=timer.at, id=job_id, replace_existing=True)
+
+    async def sweep(self) -> None:
+        await self.run_due()
+        await self.sync()
+
+    async def run_due(self) -> None:
+        """Claim every reminder due now and post each; one pass at a time, repeated if asked meanwhile."""
+        if self._pass_running:
+            self._pass_again = True
+            return
+        self._pass_running = True
+        try:
+            while True:
+                self._pass_again = False
+                await self._claim_and_post_due()
+                if not self._pass_again:
+                    break
+        except Exception:
+            log.exception("Looking for due reminders failed; the sweep tries again")
+        finally:
+            self._pass_running = False
+
+    async def _claim_and_post_due(self) -> None:
+        while True:
+            async with self.bot.db.reading() as session:
+                due = await reminders.due_reminder_ids(session, now=discord.utils.utcnow())
+            fresh = [rid for rid in due if rid not in self._in_flight]
+            for reminder_id in fresh:
+                self._in_flight.add(reminder_id)
+                self._spawn(self._claim_and_post(reminder_id))
+            if len(due) < reminders.DUE_BATCH or not fresh:
+                return
+
+    async def _claim_and_post(self, reminder_id: int) -> None:
+        try:
+            async with self._posting:
+                now = discord.utils.utcnow()
+                async with self.bot.db.transaction() as session:
+                    mine = await reminders.claim(
+                        session, reminder_id=reminder_id, worker=self.worker, now=now, lease=self.lease
+                    )
+                if not mine:
+                    return  # another process has it, or it was changed meanwhile
+                retry = await self.sender.deliver(reminder_id, now=now)
+            if retry is not None:
+                self.schedule(retry)
+        except Exception:
+            # The claim's lease runs out and the reminder is taken up again by a later pass.
+            log.exception("Posting reminder #%s failed", reminder_id)
+        finally:
+            self._in_flight.discard(reminder_id)
+
+    def _spawn(self, work: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for posts in progress (at shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
