@@ -269,6 +269,9 @@ class Reminder(Base):
         Index("ix_reminder_state_not_before", "state", "not_before"),
         Index("ix_reminder_meetup", "meetup_id"),
         Index("ix_reminder_poll", "poll_id"),
+        # Ids are never reused on SQLite either: a post names its reminder's id, and a retry
+        # looks for that name in the channel.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -78,6 +78,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["poll_id"], ["poll.id"], name=op.f("fk_reminder_poll_id_poll"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("reminder", schema=None) as batch_op:
         batch_op.create_index("ix_reminder_meetup", ["meetup_id"], unique=False)

@@ -1,0 +1,192 @@
+"""Reminders, end to end: the real bot posts them through the emulator, on time, to the right people."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.database import Database
+from bot.db.models import Meetup, Reminder, ReminderKind, ReminderState
+from tests.e2e.harness import BotRunner, Server, poll_until, run_command
+from tests.e2e.meetup_steps import click, create_meetup, meetup_id_of, public_messages
+from tests.emulator import DiscordEmulator, MessageRecord
+
+PENDING = ReminderState.PENDING
+
+
+def starts_in(seconds: int) -> str:
+    """A start time a few seconds ahead, typed as a Discord timestamp (whole seconds)."""
+    return f"<t:{int(time.time()) + seconds}:F>"
+
+
+def reminder_posts(emu: DiscordEmulator, server: Server, meetup_id: int | None = None) -> list[MessageRecord]:
+    posts = []
+    for message in public_messages(emu, server.channel.id):
+        footer = (message.embeds[0].get("footer") or {}).get("text", "") if message.embeds else ""
+        if "reminder #" in footer and (meetup_id is None or footer.startswith(f"Meetup #{meetup_id} ")):
+            posts.append(message)
+    return posts
+
+
+async def stored_reminders(runner: BotRunner, meetup_id: int) -> list[Reminder]:
+    assert runner.bot is not None
+    async with runner.bot.db.reading() as session:
+        rows = await session.scalars(
+            select(Reminder).where(Reminder.meetup_id == meetup_id).order_by(Reminder.due_at, Reminder.id)
+        )
+        return list(rows.all())
+
+
+def reminder_id_of(post: MessageRecord) -> int:
+    return int(post.embeds[0]["footer"]["text"].rsplit("#", 1)[1])
+
+
+async def test_reminders_are_on_time_and_ping_exactly_who_they_should(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    going, maybe, declined, by_dm, closed_dms = server.members[:5]
+    await run_command(emu, server, server.organizer, "settings reminders", offsets="1m", nudge="1m")
+    for member in (by_dm, closed_dms):
+        await run_command(emu, server, member, "meetup notify", dm="on")
+    emu.set_accepts_dms(closed_dms.id, False)
+    _, plain = await create_meetup(emu, server, title="Going only", when=starts_in(64))
+    _, with_maybe = await create_meetup(emu, server, title="Maybe too", when=starts_in(64), remind_maybe=True)
+    for message in (plain, with_maybe):
+        await click(emu, server, message, "Going", going)
+        await click(emu, server, message, "Maybe", maybe)
+        await click(emu, server, message, "Can't go", declined)
+    for member in (by_dm, closed_dms):
+        await click(emu, server, plain, "Going", member)
+    plain_id, maybe_id = meetup_id_of(plain), meetup_id_of(with_maybe)
+
+    await poll_until(lambda: len(reminder_posts(emu, server)) == 4, what="two reminders and two nudges", timeout=20)
+    posts = {(meetup_id_of(p), "Maybe:" in p.content): p for p in reminder_posts(emu, server)}
+    # Going members (and whoever could not be reached by DM) are pinged; Maybe only where asked.
+    assert sorted(posts[plain_id, False].pinged_user_ids) == sorted([going.id, closed_dms.id])
+    assert sorted(posts[maybe_id, False].pinged_user_ids) == sorted([going.id, maybe.id])
+    for post in (posts[plain_id, False], posts[maybe_id, False]):
+        assert "Reminder: **" in post.content
+        assert not post.mention_everyone
+    # The member who asked for DMs got one instead of a ping; nobody else got a DM.
+    dms = emu.dm_messages(by_dm.id)
+    assert len(dms) == 1
+    assert "Going only" in dms[0].embeds[0]["title"]
+    assert emu.dm_messages(going.id) == []
+    # The nudge pings only Maybe members and carries the buttons to decide.
+    nudge = posts[plain_id, True]
+    assert nudge.pinged_user_ids == [maybe.id]
+    assert {b["label"] for row in nudge.components for b in row["components"]} >= {"Going", "Maybe", "Can't go"}
+    decided = await click(emu, server, nudge, "Going", maybe)
+    assert "going" in decided.content.lower()
+
+    for meetup_id in (plain_id, maybe_id):
+        rows = {r.kind: r for r in await stored_reminders(bot_running, meetup_id)}
+        before = rows[ReminderKind.BEFORE]
+        post = next(p for p in reminder_posts(emu, server, meetup_id) if reminder_id_of(p) == before.id)
+        assert (before.state, before.message_id, before.late) == (ReminderState.SENT, post.id, False)
+        lateness = (post.created_at - before.due_at).total_seconds()
+        assert 0 <= lateness < 1, f"posted {lateness:.2f}s after its time"
+        assert rows[ReminderKind.STARTING].state == ReminderState.PENDING
+
+    listing = await run_command(emu, server, server.organizer, "meetup reminders", meetup=plain_id)
+    assert "✅ posted" in listing.content and "⏳ pending" in listing.content
+    refused = await run_command(emu, server, going, "meetup reminders", meetup=plain_id)
+    assert "Manage Events" in refused.content
+
+
+async def test_a_429_then_a_502_on_the_post_leaves_exactly_one_reminder(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    _, message = await create_meetup(emu, server, when=starts_in(63), reminders="1m")
+    await click(emu, server, message, "Going", server.member)
+    route = "/channels/{channel_id}/messages"
+    emu.inject_fault("POST", route, status=429, retry_after=0.5)
+    emu.inject_fault("POST", route, status=502, after_processing=True)  # posted, but the answer is lost
+    await poll_until(lambda: all(f.fired for f in emu.faults.faults), what="both faults", timeout=20)
+    meetup_id = meetup_id_of(message)
+    rows = await _wait_for_state(bot_running, meetup_id, ReminderKind.BEFORE, ReminderState.SENT)
+    posts = reminder_posts(emu, server, meetup_id)
+    assert len(posts) == 1
+    assert rows.message_id == posts[0].id
+    assert posts[0].pinged_user_ids == [server.member.id]
+
+
+async def _wait_for_state(runner: BotRunner, meetup_id: int, kind: ReminderKind, state: ReminderState) -> Reminder:
+    deadline = time.monotonic() + 20
+    while True:
+        rows = [r for r in await stored_reminders(runner, meetup_id) if r.kind == kind]
+        if rows and rows[0].state == state:
+            return rows[0]
+        assert time.monotonic() < deadline, f"the {kind} reminder is {rows[0].state if rows else 'missing'}"
+        await asyncio.sleep(0.05)
+
+
+async def test_edit_moves_the_timers_and_cancel_removes_them(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    bot = bot_running.bot
+    assert bot is not None
+    _, message = await create_meetup(emu, server, when=starts_in(300), reminders="4m")
+    meetup_id = meetup_id_of(message)
+
+    def timers() -> set[str]:
+        return {job.id for job in bot.scheduler.get_jobs() if job.id.startswith("reminder:")}
+
+    first = {f"reminder:{r.id}" for r in await stored_reminders(bot_running, meetup_id) if r.state == PENDING}
+    await poll_until(lambda: first <= timers(), what="timers for the new meetup's reminders")
+    await run_command(emu, server, server.organizer, "meetup edit", meetup=meetup_id, when=starts_in(420))
+    moved = await stored_reminders(bot_running, meetup_id)
+    replanned = {f"reminder:{r.id}" for r in moved if r.state == PENDING}
+    assert len(replanned) == 2  # 4 minutes before, and at the start
+    assert not replanned & first
+    await poll_until(lambda: replanned <= timers() and not first & timers(), what="timers moved with the meetup")
+    await run_command(emu, server, server.organizer, "meetup cancel", meetup=meetup_id)
+    await poll_until(lambda: not replanned & timers(), what="timers removed with the cancelled meetup")
+    assert {r.state for r in await stored_reminders(bot_running, meetup_id)} == {ReminderState.SKIPPED}
+
+
+async def test_reminders_missed_while_the_bot_was_down(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    """Down across the due time: posted once at start, marked late; if the meetup already started: skipped."""
+    _, later = await create_meetup(emu, server, title="Still ahead", reminders="1h")
+    _, started = await create_meetup(emu, server, title="Already started", reminders="1h")
+    await click(emu, server, later, "Going", server.member)
+    later_id, started_id = meetup_id_of(later), meetup_id_of(started)
+    await bot_running.stop()
+    now = datetime.now(UTC)
+    async with _database(bot_running) as session:
+        # As if the bot had been down for the last two hours, across both reminders' time.
+        await session.execute(
+            update(Reminder)
+            .where(Reminder.meetup_id.in_((later_id, started_id)), Reminder.kind == ReminderKind.BEFORE)
+            .values(due_at=now - timedelta(hours=2), not_before=now - timedelta(hours=2))
+        )
+        await session.execute(
+            update(Meetup).where(Meetup.id == started_id).values(starts_at=now - timedelta(minutes=5))
+        )
+    await bot_running.start()
+    late = await _wait_for_state(bot_running, later_id, ReminderKind.BEFORE, ReminderState.SENT)
+    skipped = await _wait_for_state(bot_running, started_id, ReminderKind.BEFORE, ReminderState.SKIPPED)
+    posts = reminder_posts(emu, server, later_id)
+    assert len(posts) == 1 and late.late and late.message_id == posts[0].id
+    assert "Late:" in posts[0].content
+    assert skipped.reason == "the meetup had already started"
+    assert reminder_posts(emu, server, started_id) == []
+
+
+@contextlib.asynccontextmanager
+async def _database(runner: BotRunner) -> AsyncIterator[AsyncSession]:
+    """A transaction on the bot's database while the bot is stopped."""
+    database = Database.from_url(runner.database_url)
+    try:
+        async with database.transaction() as session:
+            yield session
+    finally:
+        await database.dispose()
