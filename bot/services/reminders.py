@@ -119,13 +119,20 @@ async def drop_pending(
 
 
 async def pending_timers(session: AsyncSession, *, until: datetime) -> list[Timer]:
-    """Pending reminders that may be claimed before `until`, soonest first."""
-    rows = await session.execute(
-        select(Reminder.id, Reminder.not_before)
-        .where(Reminder.state == ReminderState.PENDING, Reminder.not_before < until)
-        .order_by(Reminder.not_before)
+    """Reminders that may be claimed before `until`, soonest first: pending ones at their time,
+    and claimed ones when their lease runs out (in case their process died)."""
+    pending = await session.execute(
+        select(Reminder.id, Reminder.not_before).where(
+            Reminder.state == ReminderState.PENDING, Reminder.not_before < until
+        )
     )
-    return [Timer(row.id, row.not_before) for row in rows]
+    claimed = await session.execute(
+        select(Reminder.id, Reminder.lease_until).where(
+            Reminder.state == ReminderState.SENDING, Reminder.lease_until < until
+        )
+    )
+    timers = [Timer(r.id, r.not_before) for r in pending] + [Timer(r.id, r.lease_until) for r in claimed]
+    return sorted(timers, key=lambda t: t.at)
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:

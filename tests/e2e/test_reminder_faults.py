@@ -1,0 +1,140 @@
+"""Reminders under faults, with the bot as real processes: killed mid-post, and two on one database."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from pathlib import Path
+
+import discord
+import pytest
+from sqlalchemy import select
+
+from bot.db.database import Database
+from bot.db.migrate import upgrade_to_head
+from bot.db.models import Reminder, ReminderKind, ReminderState
+from bot.services.meetup_input import MeetupInput
+from bot.services.meetups import create_meetup
+from bot.services.organizers import MANAGE_EVENTS, Actor
+from tests.e2e.bot_process import BotProcess
+from tests.e2e.harness import Server, build_server
+from tests.e2e.meetup_steps import FOOTER, public_messages
+from tests.emulator import DiscordEmulator, MessageRecord
+
+pytestmark = pytest.mark.slow
+
+POST = ("POST", "/channels/{channel_id}/messages")
+LEASE = "5"  # seconds before a claim of a dead process is taken over
+
+
+def starts_in(seconds: int) -> str:
+    return f"<t:{int(time.time()) + seconds}:F>"
+
+
+def reminder_posts(emu: DiscordEmulator, server: Server) -> list[MessageRecord]:
+    return [
+        m
+        for m in public_messages(emu, server.channel.id)
+        if m.embeds and "reminder #" in (m.embeds[0].get("footer") or {}).get("text", "")
+    ]
+
+
+def reminder_id_of(post: MessageRecord) -> int:
+    return int(post.embeds[0]["footer"]["text"].rsplit("#", 1)[1])
+
+
+async def plan_meetups(database_url: str, server: Server, count: int, *, starts_in_s: int) -> None:
+    """Meetups made through the real service, as `/meetup create` would, each with a 1-minute reminder."""
+    database = Database.from_url(database_url)
+    try:
+        await upgrade_to_head(database.engine)
+        async with database.transaction() as session:
+            for n in range(count):
+                await create_meetup(
+                    session,
+                    guild_id=server.guild.id,
+                    channel_id=server.channel.id,
+                    actor=Actor(server.organizer.id, MANAGE_EVENTS),
+                    typed=MeetupInput(title=f"Session {n}", when=starts_in(starts_in_s + n % 3), reminders="1m"),
+                    default_timezone="UTC",
+                    now=discord.utils.utcnow(),
+                )
+    finally:
+        await database.dispose()
+
+
+async def before_reminders(database_url: str) -> list[Reminder]:
+    database = Database.from_url(database_url)
+    try:
+        async with database.reading() as session:
+            rows = await session.scalars(
+                select(Reminder).where(Reminder.kind == ReminderKind.BEFORE).order_by(Reminder.id)
+            )
+            return list(rows.all())
+    finally:
+        await database.dispose()
+
+
+async def wait_for_states(database_url: str, state: ReminderState, *, timeout: float = 40) -> list[Reminder]:
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = await before_reminders(database_url)
+        if rows and all(r.state == state for r in rows):
+            return rows
+        assert time.monotonic() < deadline, f"reminders are {Counter(r.state.value for r in rows)}"
+        await asyncio.sleep(0.2)
+
+
+@pytest.mark.parametrize("killed", ["after claiming, before posting", "after posting, before recording it"])
+async def test_a_bot_killed_mid_reminder_posts_it_exactly_once_after_restart(
+    emu: DiscordEmulator, database_url: str, tmp_path: Path, killed: str
+) -> None:
+    server = build_server(emu)
+    await plan_meetups(database_url, server, 1, starts_in_s=66)
+    posted_before_kill = killed.startswith("after posting")
+    # The emulator holds its answer to the reminder's post, so the bot is killed mid-request: with
+    # the message created (after posting) or not (after claiming).
+    emu.inject_fault(*POST, status=500, after_processing=posted_before_kill, hold_seconds=12)
+    first = await BotProcess(emu, database_url, tmp_path, REMINDER_LEASE_SECONDS=LEASE).start()
+    try:
+        await emu.wait_for(lambda: emu.faults.faults[0].fired, timeout=30, what="the reminder's post")
+        await first.kill()
+    finally:
+        await first.stop()
+    [claimed] = await before_reminders(database_url)
+    assert claimed.state == ReminderState.SENDING
+    assert len(reminder_posts(emu, server)) == (1 if posted_before_kill else 0)
+
+    second = await BotProcess(emu, database_url, tmp_path, REMINDER_LEASE_SECONDS=LEASE).start()
+    try:
+        [sent] = await wait_for_states(database_url, ReminderState.SENT)
+    finally:
+        await second.stop()
+    posts = reminder_posts(emu, server)
+    assert len(posts) == 1, [p.content for p in posts]
+    assert (sent.message_id, sent.attempts) == (posts[0].id, 2)
+    assert reminder_id_of(posts[0]) == sent.id
+
+
+async def test_two_bot_processes_on_one_database_post_every_reminder_once(
+    emu: DiscordEmulator, database_url: str, tmp_path: Path
+) -> None:
+    server = build_server(emu)
+    await plan_meetups(database_url, server, 24, starts_in_s=64)
+    processes = [BotProcess(emu, database_url, tmp_path / f"bot{n}") for n in range(2)]
+    for process in processes:
+        process.workdir.mkdir()
+    try:
+        await asyncio.gather(*(p.start() for p in processes))
+        await emu.wait_for_sessions(2, timeout=10)
+        rows = await wait_for_states(database_url, ReminderState.SENT)
+    finally:
+        await asyncio.gather(*(p.stop() for p in processes))
+    posts = reminder_posts(emu, server)
+    per_reminder = Counter(reminder_id_of(p) for p in posts)
+    assert sorted(per_reminder) == sorted(r.id for r in rows)
+    assert set(per_reminder.values()) == {1}, per_reminder
+    assert {r.message_id for r in rows} == {p.id for p in posts}
+    assert len({r.claimed_by for r in rows}) >= 1
+    assert all(FOOTER.search(p.embeds[0]["footer"]["text"]) for p in posts)
