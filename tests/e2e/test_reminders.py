@@ -190,3 +190,43 @@ async def _database(runner: BotRunner) -> AsyncIterator[AsyncSession]:
             yield session
     finally:
         await database.dispose()
+
+
+async def test_a_poll_gets_a_reminder_an_hour_before_it_closes(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    bot = bot_running.bot
+    assert bot is not None
+    options = "; ".join(f"{datetime.now(UTC) + timedelta(days=d):%Y-%m-%d} 19:00" for d in (5, 6))
+    await run_command(emu, server, server.organizer, "meetup poll", title="Dinner", options=options, closes="in 3h")
+    await run_command(emu, server, server.organizer, "meetup poll", title="Lunch", options=options, closes="in 3h")
+    async with bot.db.reading() as session:
+        rows = list((await session.scalars(select(Reminder).order_by(Reminder.id))).all())
+    assert [(r.kind, r.state) for r in rows] == [(ReminderKind.POLL_CLOSING, ReminderState.PENDING)] * 2
+    dinner, lunch = rows
+    hour_before = dinner.due_at
+    assert abs((hour_before - (datetime.now(UTC) + timedelta(hours=2))).total_seconds()) < 60
+    await run_command(emu, server, server.organizer, "meetup poll-close", poll=lunch.poll_id)
+    # Bring both reminders' time to now (rather than wait two hours); the closed poll's stays quiet.
+    async with bot.db.transaction() as session:
+        soon = datetime.now(UTC) + timedelta(seconds=1)
+        await session.execute(update(Reminder).values(due_at=soon, not_before=soon))
+    await bot.reminder_timers.sync()
+    await poll_until(lambda: reminder_posts_about_polls(emu, server), what="the poll's closing reminder")
+    await asyncio.sleep(1.5)
+    [post] = reminder_posts_about_polls(emu, server)
+    assert "The poll **Dinner** closes" in post.content
+    assert post.pinged_user_ids == []
+    async with bot.db.reading() as session:
+        states = {r.poll_id: r.state for r in (await session.scalars(select(Reminder))).all()}
+    assert states == {dinner.poll_id: ReminderState.SENT, lunch.poll_id: ReminderState.SKIPPED}
+
+
+def reminder_posts_about_polls(emu: DiscordEmulator, server: Server) -> list[MessageRecord]:
+    return [
+        m
+        for m in public_messages(emu, server.channel.id)
+        if m.embeds
+        and (m.embeds[0].get("footer") or {}).get("text", "").startswith("Poll #")
+        and "reminder #" in m.embeds[0]["footer"]["text"]
+    ]

@@ -1,0 +1,222 @@
+"""Reminders at scale: 10,000 pending across 1,000 servers, 1,000 of them due within one minute.
+
+    .venv/bin/python -m benchmarks.reminders [--servers 1000] [--pending 10000] [--due 1000] [--runs 3]
+                                             [--database-url postgresql://...]
+
+The database is filled through the bot's own services before the bot starts (as if it had been
+running), then the real bot starts in its own process against the emulator in another. Prints:
+time from process start to reminder timers rebuilt (from the bot's own log line), how quickly a
+slash command is answered while the due reminders are being posted (the event loop's lag as a
+member feels it), lateness of the due reminders (the emulator's message time minus the
+reminder's due time), and duplicates (posts per reminder beyond one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from benchmarks.common import (
+    EmulatorProcess,
+    bot_environment,
+    empty_postgres,
+    emulator_process,
+    machine,
+    median,
+    percentile,
+    stop_bot,
+)
+from bot.db.database import Database
+from bot.db.migrate import upgrade_to_head
+from bot.db.models import Reminder, ReminderState
+from bot.services.meetup_input import MeetupInput
+from bot.services.meetups import create_meetup
+from bot.services.organizers import MANAGE_EVENTS, Actor
+from bot.settings import to_async_database_url
+from tests.emulator.control_client import EmulatorControlClient, EmulatorControlError
+
+ORGANIZER = Actor(user_id=1, permissions=MANAGE_EVENTS)
+REBUILT = re.compile(r"Reminder timers set for (\d+) reminders")
+
+
+async def make_world(control: EmulatorControlClient, servers: int) -> list[tuple[int, int]]:
+    """(guild id, channel id) of `servers` servers the bot is in."""
+    made = []
+    for n in range(servers):
+        guild = await control.create_guild(f"Community {n}")
+        channel = await control.create_channel(guild["id"], "meetups")
+        made.append((int(guild["id"]), int(channel["id"])))
+    return made
+
+
+async def fill(url: str, world: list[tuple[int, int]], *, pending: int, due: int) -> datetime:
+    """Meetups whose reminders make `pending` pending reminders, `due` of them within the next
+    minute (each due meetup has a 1-minute reminder and its start; the rest 24h, 1h and the
+    start). Returns when the first due reminder is due."""
+    database = Database.from_url(to_async_database_url(url))
+    start = datetime.now(UTC)
+    try:
+        await upgrade_to_head(database.engine)
+        async with database.transaction() as session:
+            for n in range(due):
+                guild_id, channel_id = world[n % len(world)]
+                seconds = 90 + n * 55 // max(1, due)  # due 30 to 85 s from now, spread evenly
+                typed = MeetupInput(title=f"Soon {n}", when=f"<t:{int(start.timestamp()) + seconds}:F>", reminders="1m")
+                await _create(session, guild_id, channel_id, typed, start)
+            far = max(0, pending - 2 * due) // 4  # 24h, 1h, the start, and the nudge to Maybe
+            for n in range(far):
+                guild_id, channel_id = world[n % len(world)]
+                day = start + timedelta(days=3 + n % 20, minutes=n % 600)
+                typed = MeetupInput(title=f"Later {n}", when=f"{day:%Y-%m-%d %H:%M}", reminders="24h,1h")
+                await _create(session, guild_id, channel_id, typed, start)
+        async with database.reading() as session:
+            counted = await session.scalar(
+                select(func.count()).select_from(Reminder).where(Reminder.state == ReminderState.PENDING)
+            )
+        print(f"  filled: {counted} pending reminders across {len(world)} servers", flush=True)
+    finally:
+        await database.dispose()
+    return start + timedelta(seconds=30)
+
+
+async def _create(session: Any, guild_id: int, channel_id: int, typed: MeetupInput, now: datetime) -> None:
+    await create_meetup(
+        session, guild_id=guild_id, channel_id=channel_id, actor=ORGANIZER, typed=typed, default_timezone="UTC", now=now
+    )
+
+
+async def run(
+    emulator: EmulatorProcess,
+    control: EmulatorControlClient,
+    url: str,
+    world: list[tuple[int, int]],
+    *,
+    pending: int,
+    due: int,
+) -> dict[str, Any]:
+    first_due = await fill(url, world, pending=pending, due=due)
+    env = bot_environment(emulator, url, LOG_LEVEL="INFO")
+    spawned = time.monotonic()
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+    )
+    rebuilt_s = float("nan")
+    assert bot.stderr is not None
+    try:
+        while True:
+            line = (await asyncio.wait_for(bot.stderr.readline(), timeout=120)).decode()
+            if not line:
+                raise RuntimeError("the bot exited during start-up")
+            if REBUILT.search(line):
+                rebuilt_s = time.monotonic() - spawned
+                break
+        drain = asyncio.create_task(_drain(bot.stderr))
+        last_due = first_due + timedelta(seconds=60)
+        acks = await _answers_during(control, world[0], seconds=(last_due - datetime.now(UTC)).total_seconds() + 3)
+        lateness, duplicates, missing = await _lateness(control, url, world)
+        drain.cancel()
+    finally:
+        await stop_bot(bot)
+    return {"rebuilt_s": rebuilt_s, "acks": acks, "lateness": lateness, "duplicates": duplicates, "missing": missing}
+
+
+async def _drain(stream: asyncio.StreamReader) -> None:
+    while await stream.readline():
+        pass
+
+
+async def _answers_during(control: EmulatorControlClient, where: tuple[int, int], *, seconds: float) -> list[float]:
+    """Ack times of a slash command run every half second while the reminders fall due."""
+    guild_id, channel_id = where
+    member = await control.create_member(guild_id, "timer-watcher")
+    acks = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        sent = time.monotonic()
+        try:
+            await control.slash_command(guild_id, channel_id, member["id"], "settings show", {}, timeout=10)
+        except EmulatorControlError as exc:
+            if "CommandNotRegistered" not in str(exc):
+                raise
+            await asyncio.sleep(0.1)  # the bot has not synced its commands yet
+            continue
+        acks.append((time.monotonic() - sent) * 1000)
+        await asyncio.sleep(0.5)
+    return acks
+
+
+async def _lateness(
+    control: EmulatorControlClient, url: str, world: list[tuple[int, int]]
+) -> tuple[list[float], int, int]:
+    database = Database.from_url(to_async_database_url(url))
+    try:
+        async with database.reading() as session:
+            rows = (
+                await session.execute(
+                    select(Reminder.id, Reminder.due_at, Reminder.state).where(Reminder.offset_minutes == 1)
+                )
+            ).all()
+    finally:
+        await database.dispose()
+    due_at = {r.id: r.due_at for r in rows}
+    posts: Counter[int] = Counter()
+    late_ms = []
+    for _, channel_id in world:
+        for message in await control.channel_messages(channel_id):
+            footer = ((message.get("embeds") or [{}])[0].get("footer") or {}).get("text", "")
+            found = re.search(r"reminder #(\d+)$", footer)
+            if not found or int(found.group(1)) not in due_at:
+                continue
+            reminder_id = int(found.group(1))
+            posts[reminder_id] += 1
+            if posts[reminder_id] == 1:
+                created = datetime.fromisoformat(message["created_at"])
+                late_ms.append((created - due_at[reminder_id]).total_seconds() * 1000)
+    duplicates = sum(n - 1 for n in posts.values())
+    return late_ms, duplicates, len(due_at) - len(posts)
+
+
+async def main(servers: int, pending: int, due: int, runs: int, database_url: str | None) -> None:
+    results = []
+    async with emulator_process("demo") as emulator, EmulatorControlClient(emulator.base_url) as control:
+        world = await make_world(control, servers)
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as data:
+                if database_url:
+                    await empty_postgres(database_url)
+                url = database_url or f"sqlite:///{data}/b.sqlite3"
+                results.append(await run(emulator, control, url, world, pending=pending, due=due))
+    database = "PostgreSQL" if database_url else "SQLite"
+    print(f"Reminders: {pending} pending across {servers} servers, {due} due within a minute, {database}; {machine()}")
+    rebuilt = [r["rebuilt_s"] for r in results]
+    print(
+        f"  process start to timers rebuilt: median {median(rebuilt):.2f} s ({', '.join(f'{x:.2f}' for x in rebuilt)})"
+    )
+    acks = [percentile(r["acks"], 99) for r in results]
+    worst = max(max(r["acks"]) for r in results)
+    print(f"  a slash command answered while reminders fall due: p99 {median(acks):.0f} ms, worst {worst:.0f} ms")
+    p50 = median([percentile(r["lateness"], 50) for r in results])
+    p99 = median([percentile(r["lateness"], 99) for r in results])
+    most = max(max(r["lateness"]) for r in results)
+    print(f"  lateness of the {due} due reminders: p50 {p50:.0f} ms, p99 {p99:.0f} ms, worst {most:.0f} ms")
+    print(f"  duplicates {sum(r['duplicates'] for r in results)}, not posted {sum(r['missing'] for r in results)}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--servers", type=int, default=1000)
+    parser.add_argument("--pending", type=int, default=10_000)
+    parser.add_argument("--due", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database-url")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.servers, arguments.pending, arguments.due, arguments.runs, arguments.database_url))
