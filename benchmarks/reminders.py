@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from benchmarks.bursts import wait_until_connected
 from benchmarks.common import (
     EmulatorProcess,
     bot_environment,
@@ -105,6 +106,7 @@ async def run(
 ) -> dict[str, Any]:
     first_due = await fill(url, world, pending=pending, due=due)
     env = bot_environment(emulator, url, LOG_LEVEL="INFO")
+    identified = (await control.stats())["identifies"]
     spawned = time.monotonic()
     bot = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
@@ -120,6 +122,7 @@ async def run(
                 rebuilt_s = time.monotonic() - spawned
                 break
         drain = asyncio.create_task(_drain(bot.stderr))
+        await wait_until_connected(control, identified, bot)
         last_due = first_due + timedelta(seconds=60)
         acks = await _answers_during(control, world[0], seconds=(last_due - datetime.now(UTC)).total_seconds() + 3)
         lateness, duplicates, missing = await _lateness(control, url, world)
@@ -145,9 +148,12 @@ async def _answers_during(control: EmulatorControlClient, where: tuple[int, int]
         try:
             await control.slash_command(guild_id, channel_id, member["id"], "settings show", {}, timeout=10)
         except EmulatorControlError as exc:
-            if "CommandNotRegistered" not in str(exc):
+            if "CommandNotRegistered" in str(exc):
+                await asyncio.sleep(0.1)  # the bot has not synced its commands yet
+                continue
+            if "TimeoutError" not in str(exc):
                 raise
-            await asyncio.sleep(0.1)  # the bot has not synced its commands yet
+            acks.append(float("inf"))  # not answered at all: shows as the worst
             continue
         acks.append((time.monotonic() - sent) * 1000)
         await asyncio.sleep(0.5)

@@ -15,7 +15,7 @@ from bot.db.database import Database
 from bot.db.models import Meetup, Reminder, ReminderKind, ReminderState
 from tests.e2e.harness import BotRunner, Server, poll_until, run_command
 from tests.e2e.meetup_steps import click, create_meetup, meetup_id_of, public_messages
-from tests.emulator import DiscordEmulator, MessageRecord
+from tests.emulator import DiscordEmulator, MessageRecord, Permission
 
 PENDING = ReminderState.PENDING
 
@@ -230,3 +230,18 @@ def reminder_posts_about_polls(emu: DiscordEmulator, server: Server) -> list[Mes
         and (m.embeds[0].get("footer") or {}).get("text", "").startswith("Poll #")
         and "reminder #" in m.embeds[0]["footer"]["text"]
     ]
+
+
+async def test_a_reminder_discord_refuses_is_recorded_as_failed_with_the_reason(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    _, message = await create_meetup(emu, server, when=starts_in(62), reminders="1m")
+    meetup_id = meetup_id_of(message)
+    # The server takes away the bot's right to post in the channel after the meetup was posted.
+    emu.set_channel_overwrite(server.channel.id, emu.bot_user_id, deny=int(Permission.SEND_MESSAGES), target_type=1)
+    failed = await _wait_for_state(bot_running, meetup_id, ReminderKind.BEFORE, ReminderState.FAILED)
+    assert failed.attempts == 1  # a missing permission does not mend itself by retrying
+    assert failed.reason is not None and "403" in failed.reason
+    assert reminder_posts(emu, server, meetup_id) == []
+    listing = await run_command(emu, server, server.organizer, "meetup reminders", meetup=meetup_id)
+    assert "⚠️ failed after 1 attempt: Discord answered 403" in listing.content
