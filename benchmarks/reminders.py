@@ -125,7 +125,7 @@ async def run(
         await wait_until_connected(control, identified, bot)
         last_due = first_due + timedelta(seconds=60)
         acks = await _answers_during(control, world[0], seconds=(last_due - datetime.now(UTC)).total_seconds() + 3)
-        lateness, duplicates, missing = await _lateness(control, url, world)
+        lateness, duplicates, missing = await _lateness(control, url, world, since=first_due - timedelta(seconds=30))
         drain.cancel()
     finally:
         await stop_bot(bot)
@@ -161,8 +161,11 @@ async def _answers_during(control: EmulatorControlClient, where: tuple[int, int]
 
 
 async def _lateness(
-    control: EmulatorControlClient, url: str, world: list[tuple[int, int]]
+    control: EmulatorControlClient, url: str, world: list[tuple[int, int]], *, since: datetime
 ) -> tuple[list[float], int, int]:
+    """Lateness of each due reminder's post, and how many posts beyond one; posts of earlier runs
+    (made before `since`, when this run began filling its database, with the reminder ids of an
+    earlier database) are not this run's."""
     database = Database.from_url(to_async_database_url(url))
     try:
         async with database.reading() as session:
@@ -182,10 +185,12 @@ async def _lateness(
             found = re.search(r"reminder #(\d+)$", footer)
             if not found or int(found.group(1)) not in due_at:
                 continue
+            created = datetime.fromisoformat(message["created_at"])
+            if created < since:
+                continue
             reminder_id = int(found.group(1))
             posts[reminder_id] += 1
             if posts[reminder_id] == 1:
-                created = datetime.fromisoformat(message["created_at"])
                 late_ms.append((created - due_at[reminder_id]).total_seconds() * 1000)
     duplicates = sum(n - 1 for n in posts.values())
     return late_ms, duplicates, len(due_at) - len(posts)

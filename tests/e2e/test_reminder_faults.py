@@ -19,29 +19,14 @@ from bot.services.meetups import create_meetup
 from bot.services.organizers import MANAGE_EVENTS, Actor
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.harness import Server, build_server
-from tests.e2e.meetup_steps import FOOTER, public_messages
-from tests.emulator import DiscordEmulator, MessageRecord
+from tests.e2e.meetup_steps import FOOTER
+from tests.e2e.reminder_steps import reminder_id_of, reminder_posts, starts_in
+from tests.emulator import DiscordEmulator
 
 pytestmark = pytest.mark.slow
 
 POST = ("POST", "/channels/{channel_id}/messages")
 LEASE = "5"  # seconds before a claim of a dead process is taken over
-
-
-def starts_in(seconds: int) -> str:
-    return f"<t:{int(time.time()) + seconds}:F>"
-
-
-def reminder_posts(emu: DiscordEmulator, server: Server) -> list[MessageRecord]:
-    return [
-        m
-        for m in public_messages(emu, server.channel.id)
-        if m.embeds and "reminder #" in (m.embeds[0].get("footer") or {}).get("text", "")
-    ]
-
-
-def reminder_id_of(post: MessageRecord) -> int:
-    return int(post.embeds[0]["footer"]["text"].rsplit("#", 1)[1])
 
 
 async def plan_meetups(database_url: str, server: Server, count: int, *, starts_in_s: int) -> None:

@@ -15,23 +15,10 @@ from bot.db.database import Database
 from bot.db.models import Meetup, Reminder, ReminderKind, ReminderState
 from tests.e2e.harness import BotRunner, Server, poll_until, run_command
 from tests.e2e.meetup_steps import click, create_meetup, meetup_id_of, public_messages
+from tests.e2e.reminder_steps import reminder_id_of, reminder_posts, starts_in
 from tests.emulator import DiscordEmulator, MessageRecord, Permission
 
 PENDING = ReminderState.PENDING
-
-
-def starts_in(seconds: int) -> str:
-    """A start time a few seconds ahead, typed as a Discord timestamp (whole seconds)."""
-    return f"<t:{int(time.time()) + seconds}:F>"
-
-
-def reminder_posts(emu: DiscordEmulator, server: Server, meetup_id: int | None = None) -> list[MessageRecord]:
-    posts = []
-    for message in public_messages(emu, server.channel.id):
-        footer = (message.embeds[0].get("footer") or {}).get("text", "") if message.embeds else ""
-        if "reminder #" in footer and (meetup_id is None or footer.startswith(f"Meetup #{meetup_id} ")):
-            posts.append(message)
-    return posts
 
 
 async def stored_reminders(runner: BotRunner, meetup_id: int) -> list[Reminder]:
@@ -41,10 +28,6 @@ async def stored_reminders(runner: BotRunner, meetup_id: int) -> list[Reminder]:
             select(Reminder).where(Reminder.meetup_id == meetup_id).order_by(Reminder.due_at, Reminder.id)
         )
         return list(rows.all())
-
-
-def reminder_id_of(post: MessageRecord) -> int:
-    return int(post.embeds[0]["footer"]["text"].rsplit("#", 1)[1])
 
 
 async def test_reminders_are_on_time_and_ping_exactly_who_they_should(
