@@ -17,6 +17,7 @@ from bot.db.database import Database
 from bot.db.migrate import upgrade_to_head
 from bot.publishing.meetup_messages import MeetupMessages
 from bot.publishing.poll_messages import PollMessages
+from bot.scheduling.meetup_phases import MeetupPhases
 from bot.scheduling.poll_closing import rebuild_poll_timers
 from bot.scheduling.reminder_timers import ReminderTimers
 from bot.services import command_sync
@@ -72,6 +73,7 @@ class MeetupBot(commands.Bot):
         self.votes = VoteQueue(database)
         self.meetup_messages = MeetupMessages(self)
         self.poll_messages = PollMessages(self)
+        self.meetup_phases = MeetupPhases(self)
         self.reminder_timers = ReminderTimers(self, lease=timedelta(seconds=settings.reminder_lease_seconds))
 
     async def setup_hook(self) -> None:
@@ -82,6 +84,7 @@ class MeetupBot(commands.Bot):
         self.add_dynamic_items(*PERSISTENT_ITEMS)
         self.scheduler.start()
         await rebuild_poll_timers(self)
+        await self.meetup_phases.start()
         pending = await self.reminder_timers.start()
         log.info("Reminder timers set for %d reminders due in the next minutes", pending)
         await self.sync_commands(force=self.force_sync)

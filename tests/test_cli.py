@@ -100,22 +100,24 @@ async def test_the_token_never_reaches_the_logs_and_sigterm_stops_cleanly(
     tmp_path: Path, emu: DiscordEmulator, database_url: str
 ) -> None:
     server = build_server(emu)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=tmp_path,
-        env=bot_env(
-            tmp_path,
-            DISCORD_TOKEN=emu.bot_token,
-            DISCORD_API_BASE=emu.api_base,
-            DISCORD_GATEWAY_URL=emu.gateway_url,
-            DATABASE_URL=database_url,
-            LOG_LEVEL="DEBUG",
-        ),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    log = tmp_path / "bot.log"
+    with log.open("wb") as sink:  # a file, not a pipe: a DEBUG log would fill a pipe nobody reads yet
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=tmp_path,
+            env=bot_env(
+                tmp_path,
+                DISCORD_TOKEN=emu.bot_token,
+                DISCORD_API_BASE=emu.api_base,
+                DISCORD_GATEWAY_URL=emu.gateway_url,
+                DATABASE_URL=database_url,
+                LOG_LEVEL="DEBUG",
+            ),
+            stdout=sink,
+            stderr=sink,
+        )
     try:
         await emu.wait_for_sessions(1, timeout=30)
         await emu.wait_for(emu.commands, timeout=10, what="the commands to be synced")
@@ -130,8 +132,8 @@ async def test_the_token_never_reaches_the_logs_and_sigterm_stops_cleanly(
         await failing.wait_final(timeout=10)
     finally:
         process.send_signal(signal.SIGTERM)
-        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    output = stdout.decode() + stderr.decode()
+        await asyncio.wait_for(process.wait(), timeout=30)
+    output = log.read_text(errors="replace")
     assert process.returncode == 0, output[-2000:]
     assert "Database schema at revision" in output and "Received SIGTERM; shutting down" in output
     assert emu.bot_token not in output

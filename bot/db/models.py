@@ -84,6 +84,11 @@ class VoteKind(enum.StrEnum):
     IF_NEED_BE = "if_need_be"
 
 
+class AttendanceSource(enum.StrEnum):
+    CHECK_IN = "check_in"  # the member clicked "I'm here"
+    ORGANIZER = "organizer"  # an organizer marked them
+
+
 class ReminderKind(enum.StrEnum):
     BEFORE = "before"  # an offset before the meetup's start
     STARTING = "starting"  # "starting now", at the start
@@ -169,6 +174,11 @@ class Meetup(Base):
     reminder_offsets: Mapped[str] = mapped_column(String(128), default="")
     # Reminders ping Maybe members too, not only Going.
     remind_maybe: Mapped[bool] = mapped_column(default=False)
+    # The meetup this one is a follow-up session of (both belong to the same series).
+    followup_of: Mapped[int | None] = mapped_column(ForeignKey("meetup.id", ondelete="SET NULL"))
+    # What the meetup message last showed (upcoming, check-in, ended, closed): the message is
+    # redrawn when the clock moves the meetup into the next phase.
+    shown_phase: Mapped[str] = mapped_column(String(16), default="upcoming")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -230,6 +240,8 @@ class Poll(Base):
     status: Mapped[PollStatus] = mapped_column(str_enum(PollStatus, "poll_status"), default=PollStatus.OPEN)
     created_by: Mapped[int] = mapped_column(BigInteger)
     meetup_id: Mapped[int | None] = mapped_column(ForeignKey("meetup.id", ondelete="SET NULL"))
+    # A poll for a follow-up session: its meetup joins this meetup's series.
+    followup_of: Mapped[int | None] = mapped_column(ForeignKey("meetup.id", ondelete="SET NULL"))
     message_missing: Mapped[bool] = mapped_column(default=False)
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -295,3 +307,18 @@ class Reminder(Base):
     # Why it was skipped or failed, or the last error before a retry.
     reason: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Attendance(Base):
+    """Whether a member came to a meetup: checked in themselves, or marked by an organizer."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("meetup_id", "user_id"), Index("ix_attendance_user", "user_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meetup_id: Mapped[int] = mapped_column(ForeignKey("meetup.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    present: Mapped[bool]
+    source: Mapped[AttendanceSource] = mapped_column(str_enum(AttendanceSource, "attendance_source"))
+    marked_by: Mapped[int] = mapped_column(BigInteger)
+    marked_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,6 +15,7 @@ from bot.rendering.meetup_embed import render_meetup_embed
 from bot.rendering.notices import Post, promotion_notice
 from bot.rendering.time_format import message_link
 from bot.services import meetups
+from bot.services.attendance import phase_of
 from bot.services.roster import load_roster
 from bot.services.rsvps import Answer, RsvpOutcome
 from bot.ui.meetup_buttons import REACTION_ANSWERS, meetup_view
@@ -63,9 +64,10 @@ class MeetupMessages:
             assert meetup is not None
             roster = await load_roster(session, meetup=meetup)
         channel = self.bot.get_partial_messageable(meetup.channel_id, guild_id=meetup.guild_id)
+        phase = phase_of(meetup, discord.utils.utcnow())
         message = await channel.send(
-            embed=render_meetup_embed(roster),
-            view=meetup_view(meetup.id, open_for_answers=True),
+            embed=render_meetup_embed(roster, phase),
+            view=meetup_view(meetup.id, phase=phase),
             # A retried POST after a lost answer must not post the meetup twice.
             nonce=post_nonce("m", meetup.id, meetup.created_at),
         )
@@ -89,16 +91,19 @@ class MeetupMessages:
         message = self.bot.get_partial_messageable(meetup.channel_id, guild_id=meetup.guild_id).get_partial_message(
             meetup.message_id
         )
-        open_for_answers = meetup.status == MeetupStatus.SCHEDULED and discord.utils.utcnow() < meetup.ends_at
+        phase = phase_of(meetup, discord.utils.utcnow())
+        view = meetup_view(meetup.id, phase=phase, cancelled=meetup.status == MeetupStatus.CANCELLED)
         try:
-            await message.edit(
-                embed=render_meetup_embed(roster), view=meetup_view(meetup.id, open_for_answers=open_for_answers)
-            )
+            await message.edit(embed=render_meetup_embed(roster, phase), view=view)
         except discord.NotFound as exc:
             await self._record_missing(meetup, exc)
             return False
         except discord.Forbidden as exc:
             log.warning("Not allowed to edit the message of meetup #%s: %s", meetup.id, exc)
+            return True
+        if meetup.shown_phase != phase.value:
+            async with self.bot.db.transaction() as session:
+                await meetups.record_shown_phase(session, meetup_id=meetup.id, phase=phase.value)
         return True
 
     async def announce(self, channel_id: int, guild_id: int, posts: Sequence[Post]) -> None:

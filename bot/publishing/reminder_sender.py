@@ -29,6 +29,7 @@ from bot.rendering.reminder_posts import (
 )
 from bot.rendering.time_format import message_link
 from bot.services import reminders
+from bot.services.attendance import Phase
 from bot.services.member_preferences import dm_reminder_users
 from bot.services.reminders import ClaimedReminder, Timer
 from bot.services.roster import load_roster
@@ -126,7 +127,7 @@ class ReminderSender:
         undelivered = await self._send_dms(reminder, meetup, audience.by_dm, link=link, late=late)
         pings = [*audience.channel_pings, *undelivered]
         rendered = render_meetup_reminder(reminder, meetup, ping_user_ids=pings, link=link, late=late)
-        view = meetup_view(meetup.id, open_for_answers=True) if reminder.kind == ReminderKind.NUDGE else None
+        view = meetup_view(meetup.id, phase=Phase.UPCOMING) if reminder.kind == ReminderKind.NUDGE else None
         return await self._post_in_channel(reminder, meetup.channel_id, rendered, view=view)
 
     async def _send_dms(

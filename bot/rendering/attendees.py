@@ -9,7 +9,16 @@ from bot.rendering.limits import MESSAGE_CONTENT, shorten
 from bot.rendering.time_format import full_and_relative
 from bot.services.roster import Roster, RosterEntry
 
-CSV_COLUMNS = ("user_id", "name", "status", "waitlist_position", "answered_at_utc", "source")
+CSV_COLUMNS = (
+    "user_id",
+    "name",
+    "status",
+    "waitlist_position",
+    "answered_at_utc",
+    "source",
+    "attended",
+    "attended_at_utc",
+)
 
 
 def render_attendees_text(roster: Roster, *, limit: int = MESSAGE_CONTENT) -> str:
@@ -24,18 +33,31 @@ def render_attendees_text(roster: Roster, *, limit: int = MESSAGE_CONTENT) -> st
     ]
     for title, entries, numbered in sections:
         lines.append(f"\n__{title}__")
-        lines.extend(_line(e, i, numbered) for i, e in enumerate(entries, start=1))
+        lines.extend(_line(e, i, numbered, roster) for i, e in enumerate(entries, start=1))
         if not entries:
             lines.append("—")
+    walk_ins = _walk_ins(roster)
+    lines.append(f"\n__Attended ({len(roster.attended)})__")
+    if walk_ins:
+        lines.append("Without answering: " + ", ".join(f"<@{uid}>" for uid in walk_ins))
+    elif not roster.attended:
+        lines.append("— (no check-ins yet)")
     text = "\n".join(lines)
     if len(text) > limit:
         return shorten(text, limit - 60) + "\n(The list is long: use `format: csv` for all of it.)"
     return text
 
 
-def _line(entry: RosterEntry, index: int, numbered: bool) -> str:
+def _line(entry: RosterEntry, index: int, numbered: bool, roster: Roster) -> str:
     prefix = f"{index}. " if numbered else "• "
-    return f"{prefix}<@{entry.user_id}> · answered <t:{int(entry.answered_at.timestamp())}:f>"
+    came = " · 📍 attended" if entry.user_id in roster.attended else ""
+    return f"{prefix}<@{entry.user_id}> · answered <t:{int(entry.answered_at.timestamp())}:f>{came}"
+
+
+def _walk_ins(roster: Roster) -> list[int]:
+    """Members who attended without having answered."""
+    answered = {e.user_id for e in [*roster.going, *roster.maybe, *roster.declined, *roster.waitlist]}
+    return [uid for uid in roster.attended if uid not in answered]
 
 
 def render_attendees_csv(roster: Roster, names: dict[int, str]) -> bytes:
@@ -51,9 +73,17 @@ def render_attendees_csv(roster: Roster, names: dict[int, str]) -> bytes:
                 entry.waitlist_position or "",
                 entry.answered_at.isoformat(),
                 entry.source.value,
+                *_attended_cells(roster, entry.user_id),
             ]
         )
+    for user_id in _walk_ins(roster):
+        writer.writerow([user_id, _csv_safe(names.get(user_id, "")), "", "", "", "", *_attended_cells(roster, user_id)])
     return buffer.getvalue().encode("utf-8")
+
+
+def _attended_cells(roster: Roster, user_id: int) -> list[str]:
+    at = roster.attended.get(user_id)
+    return ["yes", at.isoformat()] if at is not None else ["no", ""]
 
 
 def _csv_safe(text: str) -> str:

@@ -115,6 +115,7 @@ async def insert_meetup(
     series_id: int | None,
     reminders: MeetupReminders,
     now: datetime,
+    followup_of: int | None = None,
 ) -> Meetup:
     """Store a meetup from values already checked (by `create_meetup` or a poll's finalize),
     with its reminders planned."""
@@ -131,6 +132,7 @@ async def insert_meetup(
         status=MeetupStatus.SCHEDULED,
         created_by=actor.user_id,
         series_id=series_id,
+        followup_of=followup_of,
         reminder_offsets=stored_offsets(reminders.offsets),
         remind_maybe=reminders.remind_maybe,
     )
@@ -261,6 +263,12 @@ async def record_message(session: AsyncSession, *, meetup_id: int, message_id: i
     if meetup is not None:
         meetup.message_id = message_id
         meetup.message_missing = False
+
+
+async def record_shown_phase(session: AsyncSession, *, meetup_id: int, phase: str) -> None:
+    meetup = await session.get(Meetup, meetup_id)
+    if meetup is not None:
+        meetup.shown_phase = phase
 
 
 async def mark_message_missing(session: AsyncSession, *, meetup_id: int) -> None:

@@ -61,7 +61,9 @@ async def finalize_poll(
         duration=poll_duration(poll),
         zone=poll.timezone,
         capacity=poll.capacity,
-        series_id=None,
+        # A poll for a follow-up session makes a meetup of the first one's series.
+        series_id=await series_of(session, poll.followup_of),
+        followup_of=poll.followup_of,
         reminders=MeetupReminders(offsets, remind_maybe=False, nudge_minutes=nudge_minutes),
         now=now,
     )
@@ -83,6 +85,13 @@ async def finalize_poll(
     )
     await session.flush()
     return Finalized(results, chosen.option, meetup, closed_now, (*chosen.yes, *chosen.if_need_be))
+
+
+async def series_of(session: AsyncSession, meetup_id: int | None) -> int | None:
+    if meetup_id is None:
+        return None
+    first = await session.get(Meetup, meetup_id)
+    return first.series_id if first is not None else None
 
 
 def _chosen(results: PollResults, option_number: int | None) -> OptionTally:

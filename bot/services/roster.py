@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Meetup, Rsvp, RsvpSource, RsvpStatus
+from bot.db.models import Attendance, Meetup, Rsvp, RsvpSource, RsvpStatus
 from bot.services.meetup_lookup import get_meetup
 from bot.services.meetups import require_guild_organizer
 from bot.services.organizers import Actor
@@ -32,6 +32,9 @@ class Roster:
     maybe: list[RosterEntry] = field(default_factory=list)
     declined: list[RosterEntry] = field(default_factory=list)
     waitlist: list[RosterEntry] = field(default_factory=list)
+    # Members recorded as present, with when they checked in or were marked.
+    attended: dict[int, datetime] = field(default_factory=dict)
+    follows: Meetup | None = None  # the meetup this one is a follow-up session of
 
     def user_ids(self, *statuses: RsvpStatus) -> list[int]:
         groups = {
@@ -47,7 +50,8 @@ async def load_roster(session: AsyncSession, *, meetup: Meetup) -> Roster:
     rows = await session.scalars(
         select(Rsvp).where(Rsvp.meetup_id == meetup.id).order_by(Rsvp.status_changed_at, Rsvp.id)
     )
-    roster = Roster(meetup)
+    follows = await session.get(Meetup, meetup.followup_of) if meetup.followup_of is not None else None
+    roster = Roster(meetup, follows=follows)
     groups = {
         RsvpStatus.GOING: roster.going,
         RsvpStatus.MAYBE: roster.maybe,
@@ -59,6 +63,12 @@ async def load_roster(session: AsyncSession, *, meetup: Meetup) -> Roster:
             RosterEntry(row.user_id, row.status, row.answered_at, row.source, row.waitlist_position)
         )
     roster.waitlist.sort(key=lambda e: e.waitlist_position or 0)
+    present = await session.execute(
+        select(Attendance.user_id, Attendance.marked_at)
+        .where(Attendance.meetup_id == meetup.id, Attendance.present.is_(True))
+        .order_by(Attendance.marked_at, Attendance.id)
+    )
+    roster.attended.update({row.user_id: row.marked_at for row in present})
     return roster
 
 

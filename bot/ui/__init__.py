@@ -6,6 +6,7 @@ from typing import Any
 
 from discord.ui import DynamicItem
 
+from bot.ui.check_in import CheckInButton
 from bot.ui.meetup_buttons import CalendarButton, RsvpButton
 from bot.ui.poll_controls import ClearVotesButton, ResultsButton, VoteSelect
 
@@ -14,6 +15,7 @@ from bot.ui.poll_controls import ClearVotesButton, ResultsButton, VoteSelect
 PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
     RsvpButton,
     CalendarButton,
+    CheckInButton,
     VoteSelect,
     ClearVotesButton,
     ResultsButton,

@@ -13,8 +13,10 @@ from bot.db.models import RsvpSource
 from bot.rendering.calendar import google_calendar_link, ics_filename, render_ics
 from bot.rendering.rsvp_replies import render_rsvp_reply
 from bot.rendering.time_format import message_link
+from bot.services.attendance import Phase
 from bot.services.meetup_lookup import get_meetup
 from bot.services.rsvps import Answer, AnswerRequest
+from bot.ui.check_in import CheckInButton
 from bot.ui.replies import PrivateReply, reply_privately
 
 if TYPE_CHECKING:
@@ -113,12 +115,18 @@ class CalendarButton(DynamicItem[Button[Any]], template=rf"{CALENDAR_PREFIX}:(?P
         await reply_privately(interaction, work)
 
 
-def meetup_view(meetup_id: int, *, open_for_answers: bool) -> discord.ui.View:
-    """The row of buttons; answers are disabled once the meetup no longer takes them."""
+def meetup_view(meetup_id: int, *, phase: Phase, cancelled: bool = False) -> discord.ui.View:
+    """The row of buttons for where the meetup is: answers until the end, "I'm here" from half an
+    hour before the start until two hours after the end, the calendar until the end (or for good
+    once cancelled)."""
     view = discord.ui.View(timeout=None)
+    ahead = not cancelled and phase in (Phase.UPCOMING, Phase.CHECK_IN)
     for answer in Answer:
-        view.add_item(RsvpButton(meetup_id, answer, disabled=not open_for_answers))
-    view.add_item(CalendarButton(meetup_id))
+        view.add_item(RsvpButton(meetup_id, answer, disabled=not ahead))
+    # A cancelled meetup's .ics says so, which takes it out of calendars that imported it.
+    view.add_item(CalendarButton(meetup_id, disabled=not ahead and not cancelled))
+    if not cancelled and phase != Phase.UPCOMING:
+        view.add_item(CheckInButton(meetup_id, disabled=phase == Phase.CLOSED))
     # Dispatch goes through the dynamic items' templates; a stopped view is not also kept in
     # discord.py's per-message store, which would grow with every meetup ever posted.
     view.stop()

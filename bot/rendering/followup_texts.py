@@ -1,0 +1,123 @@
+"""Texts of attendance, member history, series, and follow-up sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.db.models import Meetup, Poll, RsvpStatus
+from bot.rendering.limits import MESSAGE_CONTENT, shorten
+from bot.rendering.notices import Post, safe_title, with_mentions
+from bot.rendering.time_format import full_and_relative, full_time
+from bot.services.attendance import HistoryEntry, Marked
+from bot.services.followups import Audience, AudienceKind, Proposal, SessionRecord
+
+_ANSWERS = {
+    RsvpStatus.GOING.value: "Going",
+    RsvpStatus.MAYBE.value: "Maybe",
+    RsvpStatus.DECLINED.value: "Can't go",
+    RsvpStatus.WAITLISTED.value: "Waitlisted",
+}
+_AUDIENCES = {
+    AudienceKind.MISSED: "showed interest and did not attend it (or an earlier session of its series)",
+    AudienceKind.DECLINED: "answered Can't go",
+    AudienceKind.NO_SHOWS: "answered Going and did not attend",
+    AudienceKind.ALL: "showed interest in it",
+}
+NAMES_SHOWN = 40
+
+
+def render_marked(marked: Marked, *, present: bool) -> str:
+    what = "present" if present else "absent"
+    return (
+        f"Marked {marked.changed} member{'s' if marked.changed != 1 else ''} {what} at meetup #{marked.meetup.id}. "
+        f"{marked.present_total} attended in all."
+    )
+
+
+def render_history(user_id: int, entries: Sequence[HistoryEntry], links: dict[int, str | None]) -> str:
+    if not entries:
+        return f"<@{user_id}> has not answered or attended any meetup in this server."
+    came = sum(e.attended for e in entries)
+    lines = [f"Meetups of <@{user_id}> in this server ({len(entries)}, attended {came}):"]
+    for entry in entries:
+        answer = _ANSWERS.get(entry.answer or "", "no answer")
+        attended = "📍 attended" if entry.attended else "did not attend"
+        link = f" {links[entry.meetup.id]}" if links.get(entry.meetup.id) else ""
+        lines.append(
+            f"- #{entry.meetup.id} **{safe_title(entry.meetup)}**, {full_time(entry.meetup.starts_at)}: "
+            f"{answer}, {attended}{link}"
+        )
+    return shorten("\n".join(lines), MESSAGE_CONTENT)
+
+
+def render_series(records: Sequence[SessionRecord], links: dict[int, str | None]) -> str:
+    """Every session with dates, then each member with the sessions they attended."""
+    lines = [f"**Series of {len(records)} session{'s' if len(records) != 1 else ''}:**"]
+    for number, record in enumerate(records, start=1):
+        link = f" {links[record.meetup.id]}" if links.get(record.meetup.id) else ""
+        lines.append(
+            f"{number}. #{record.meetup.id} **{safe_title(record.meetup)}**, {full_time(record.meetup.starts_at)}: "
+            f"{len(record.attended)} attended{link}"
+        )
+    members: list[int] = []
+    for record in records:
+        for user_id in [*record.interested, *sorted(record.attended)]:
+            if user_id not in members:
+                members.append(user_id)
+    came_any = [u for u in members if any(u in r.attended for r in records)]
+    lines.append(f"\n**Attended at least one session: {len(came_any)} of {len(members)} who showed interest**")
+    for user_id in members:
+        marks = " ".join(f"{n}{'✅' if user_id in r.attended else '—'}" for n, r in enumerate(records, start=1))
+        lines.append(f"<@{user_id}> {marks}")
+    text = "\n".join(lines)
+    if len(text) > MESSAGE_CONTENT:
+        return shorten(text, MESSAGE_CONTENT - 80) + "\n(Long list: `/meetup attendees format: csv` per session.)"
+    return text
+
+
+def render_audience(audience: Audience) -> str:
+    """Who a follow-up is for, as the organizer sees it before anything is posted."""
+    who = _AUDIENCES[audience.kind]
+    head = (
+        f"**{len(audience.user_ids)} member{'s' if len(audience.user_ids) != 1 else ''}** "
+        f"{who} (meetup #{audience.meetup.id} **{safe_title(audience.meetup)}**)"
+    )
+    names = " ".join(f"<@{uid}>" for uid in audience.user_ids[:NAMES_SHOWN])
+    more = f" and {len(audience.user_ids) - NAMES_SHOWN} more" if len(audience.user_ids) > NAMES_SHOWN else ""
+    return f"{head}:\n{names}{more}"
+
+
+def render_no_audience(audience: Audience) -> str:
+    return (
+        f"Nobody {_AUDIENCES[audience.kind]} (meetup #{audience.meetup.id}), so there is no one to invite. "
+        "Nothing was created or posted. Try another `audience`."
+    )
+
+
+def render_proposal(audience: Audience, proposal: Proposal) -> str:
+    return (
+        f"{render_audience(audience)}\n\n"
+        f"From the poll's votes, the best time for them is {full_and_relative(proposal.option.starts_at)}: "
+        f"{proposal.works} said it works, {proposal.if_need_be} if need be. Create the follow-up then, "
+        "or open a poll for them instead?"
+    )
+
+
+def followup_invitation(followup: Meetup, first: Meetup, user_ids: Sequence[int], link: str | None) -> list[Post]:
+    where = f" Answer here: {link}" if link else ""
+    header = (
+        f"📣 A follow-up session of **{safe_title(first)}** for those who could not make it: "
+        f"**{safe_title(followup)}**, {full_and_relative(followup.starts_at)}.{where}"
+    )
+    return with_mentions(header, user_ids)
+
+
+def followup_poll_invitation(poll: Poll, first: Meetup, user_ids: Sequence[int], link: str | None) -> list[Post]:
+    where = f" Vote here: {link}" if link else ""
+    header = f"📣 A follow-up session of **{safe_title(first)}** is being planned: which times work for you?{where}"
+    return with_mentions(header, user_ids)
+
+
+def followup_dm(followup_title: str, when_text: str, link: str | None) -> str:
+    where = f" {link}" if link else ""
+    return f"📣 You're invited to a follow-up session: **{followup_title}**, {when_text}.{where}"

@@ -1,0 +1,248 @@
+"""Follow-up sessions: who missed a meetup, the time that suits them, and the session for them.
+
+A meetup and its follow-ups form a series (they share `series_id`); a member who attended any
+session of the series counts as attended for it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Meetup, Poll, PollOption, PollVote, Rsvp, RsvpStatus, VoteKind
+from bot.services import meetup_input as check
+from bot.services.attendance import attended_ids
+from bot.services.audit import record_action
+from bot.services.errors import InvalidInput
+from bot.services.guild_settings import reminder_defaults
+from bot.services.meetup_input import MeetupInput
+from bot.services.meetup_lookup import get_meetup
+from bot.services.meetups import MeetupReminders, insert_meetup, require_guild_organizer
+from bot.services.organizers import Actor
+from bot.services.polls import create_poll
+
+
+class AudienceKind(enum.StrEnum):
+    MISSED = "missed"  # showed interest, attended neither this nor an earlier session of the series
+    DECLINED = "declined"  # answered Can't go
+    NO_SHOWS = "no-shows"  # Going, and did not come
+    ALL = "all"  # everyone who showed interest
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    meetup: Meetup
+    kind: AudienceKind
+    user_ids: tuple[int, ...]  # in the order they first showed interest
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """The best time for the audience among the first meetup's poll options still ahead."""
+
+    poll: Poll
+    option: PollOption
+    works: int  # audience members who said it works
+    if_need_be: int
+
+
+async def interested_ids(session: AsyncSession, meetup: Meetup) -> list[int]:
+    """Everyone who answered the meetup (any answer, the waitlist too) or voted in the poll that
+    made it, in the order they first showed interest."""
+    first_seen: dict[int, datetime] = {}
+    rsvps = await session.execute(select(Rsvp.user_id, Rsvp.answered_at).where(Rsvp.meetup_id == meetup.id))
+    votes = await session.execute(
+        select(PollVote.user_id, PollVote.voted_at)
+        .join(Poll, Poll.id == PollVote.poll_id)
+        .where(Poll.meetup_id == meetup.id)
+    )
+    for user_id, at in [*rsvps.all(), *votes.all()]:
+        if user_id not in first_seen or at < first_seen[user_id]:
+            first_seen[user_id] = at
+    return sorted(first_seen, key=lambda uid: (first_seen[uid], uid))
+
+
+async def series_sessions(session: AsyncSession, meetup: Meetup) -> list[Meetup]:
+    """Every session of the meetup's series, in time order."""
+    rows = await session.scalars(
+        select(Meetup)
+        .where(Meetup.series_id == (meetup.series_id or meetup.id), Meetup.guild_id == meetup.guild_id)
+        .order_by(Meetup.starts_at, Meetup.id)
+    )
+    return list(rows.all())
+
+
+async def compute_audience(
+    session: AsyncSession, *, guild_id: int, meetup_id: int, actor: Actor, kind: AudienceKind
+) -> Audience:
+    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
+    meetup = await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
+    interested = await interested_ids(session, meetup)
+    came = (await attended_ids(session, [meetup.id])).get(meetup.id, set())
+    if kind == AudienceKind.ALL:
+        chosen = interested
+    elif kind == AudienceKind.DECLINED:
+        chosen = await _with_status(session, meetup.id, RsvpStatus.DECLINED)
+    elif kind == AudienceKind.NO_SHOWS:
+        chosen = [uid for uid in await _with_status(session, meetup.id, RsvpStatus.GOING) if uid not in came]
+    else:
+        earlier = [s.id for s in await series_sessions(session, meetup) if s.starts_at <= meetup.starts_at]
+        came_to_series = set().union(*(await attended_ids(session, earlier)).values())
+        chosen = [uid for uid in interested if uid not in came_to_series]
+    return Audience(meetup, kind, tuple(chosen))
+
+
+async def _with_status(session: AsyncSession, meetup_id: int, status: RsvpStatus) -> list[int]:
+    rows = await session.scalars(
+        select(Rsvp.user_id).where(Rsvp.meetup_id == meetup_id, Rsvp.status == status).order_by(Rsvp.answered_at)
+    )
+    return list(rows.all())
+
+
+async def propose_time(session: AsyncSession, audience: Audience, *, now: datetime) -> Proposal | None:
+    """From the poll the first meetup came from, the option still ahead that most of the audience
+    said works (then most works-or-if-need-be, then the earliest); None without such a poll."""
+    first = await _first_session(session, audience.meetup)
+    poll = await session.scalar(select(Poll).where(Poll.meetup_id == first.id))
+    if poll is None:
+        return None
+    options = list(
+        (
+            await session.scalars(
+                select(PollOption)
+                .where(PollOption.poll_id == poll.id, PollOption.starts_at > now)
+                .order_by(PollOption.starts_at)
+            )
+        ).all()
+    )
+    if not options:
+        return None
+    wanted = set(audience.user_ids)
+    votes = await session.execute(
+        select(PollVote.option_id, PollVote.user_id, PollVote.kind).where(PollVote.poll_id == poll.id)
+    )
+    works: dict[int, int] = {}
+    maybe: dict[int, int] = {}
+    for option_id, user_id, kind in votes:
+        if user_id in wanted:
+            counts = works if kind == VoteKind.YES else maybe
+            counts[option_id] = counts.get(option_id, 0) + 1
+    best = max(
+        options,
+        key=lambda o: (works.get(o.id, 0), works.get(o.id, 0) + maybe.get(o.id, 0), -o.starts_at.timestamp()),
+    )
+    return Proposal(poll, best, works.get(best.id, 0), maybe.get(best.id, 0))
+
+
+async def _first_session(session: AsyncSession, meetup: Meetup) -> Meetup:
+    sessions = await series_sessions(session, meetup)
+    return sessions[0] if sessions else meetup
+
+
+def _carried_over(first: Meetup, typed: MeetupInput) -> MeetupInput:
+    duration_minutes = int((first.ends_at - first.starts_at).total_seconds() // 60)
+    return MeetupInput(
+        title=typed.title or first.title,
+        when=typed.when,
+        timezone=typed.timezone or first.timezone,
+        where=typed.where if typed.where is not None else first.location,
+        description=typed.description if typed.description is not None else first.description,
+        capacity=typed.capacity if typed.capacity is not None else first.capacity,
+        duration=typed.duration or f"{duration_minutes}m",
+    )
+
+
+async def create_followup(
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    meetup_id: int,
+    actor: Actor,
+    typed: MeetupInput,
+    channel_id: int,
+    now: datetime,
+) -> Meetup:
+    """A follow-up session at `typed.when`, in the first meetup's series; the rest carries over."""
+    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
+    first = await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
+    if typed.when is None:
+        raise InvalidInput("A follow-up needs a time (`when`), or candidate times (`options`) for a poll.")
+    values = _carried_over(first, typed)
+    assert values.title is not None and values.when is not None and values.timezone is not None
+    start = check.check_start(values.when, zone=values.timezone, now=now)
+    offsets, nudge = await reminder_defaults(session, guild_id=guild_id)
+    followup = await insert_meetup(
+        session,
+        guild_id=guild_id,
+        channel_id=channel_id,
+        actor=actor,
+        title=check.check_title(values.title),
+        description=check.check_optional_text(values.description, what="description", limit=check.DESCRIPTION_MAX),
+        location=check.check_optional_text(values.where, what="place", limit=check.WHERE_MAX),
+        starts_at=start.instant,
+        duration=check.check_duration(values.duration),
+        zone=start.zone,
+        capacity=check.check_capacity(values.capacity),
+        series_id=first.series_id or first.id,
+        reminders=MeetupReminders(offsets, remind_maybe=first.remind_maybe, nudge_minutes=nudge),
+        now=now,
+        followup_of=first.id,
+    )
+    record_action(
+        session,
+        guild_id=guild_id,
+        actor_id=actor.user_id,
+        action="meetup.followup",
+        target=f"meetup:{followup.id}",
+        details={"follows": first.id},
+    )
+    return followup
+
+
+async def create_followup_poll(
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    meetup_id: int,
+    actor: Actor,
+    typed: MeetupInput,
+    options_text: str,
+    channel_id: int,
+    default_timezone: str,
+    now: datetime,
+) -> Poll:
+    """A time poll for a follow-up session; the meetup it is finalized into joins the series."""
+    first = await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
+    poll = await create_poll(
+        session,
+        guild_id=guild_id,
+        channel_id=channel_id,
+        actor=actor,
+        typed=_carried_over(first, typed),
+        options_text=options_text,
+        closes_text=None,
+        default_timezone=default_timezone,
+        now=now,
+    )
+    poll.followup_of = first.id
+    await session.flush()
+    return poll
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    meetup: Meetup
+    attended: set[int]
+    interested: list[int]
+
+
+async def series_record(session: AsyncSession, *, guild_id: int, meetup_id: int) -> list[SessionRecord]:
+    """Every session of the meetup's series with who showed interest and who attended."""
+    meetup = await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
+    sessions = await series_sessions(session, meetup)
+    came = await attended_ids(session, [s.id for s in sessions])
+    return [SessionRecord(s, came.get(s.id, set()), await interested_ids(session, s)) for s in sessions]

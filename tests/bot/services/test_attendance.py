@@ -1,0 +1,146 @@
+"""Attendance and the audiences of follow-up sessions, in the database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Meetup, RsvpSource
+from bot.rendering.attendees import CSV_COLUMNS, render_attendees_csv
+from bot.rendering.followup_texts import followup_invitation
+from bot.services import attendance
+from bot.services.attendance import Phase, check_in, mark_attendance, phase_of
+from bot.services.errors import DomainError, NotOrganizer
+from bot.services.followups import AudienceKind, compute_audience, create_followup, series_record
+from bot.services.meetup_input import MeetupInput
+from bot.services.roster import load_roster
+from bot.services.rsvps import Answer, rsvp_to_meetup
+from tests.bot.services.factories import GUILD, MEMBER, NOW, ORGANIZER, make_meetup
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+async def answer(sessionmaker: Sessions, meetup: Meetup, user_id: int, choice: Answer) -> None:
+    async with sessionmaker() as s, s.begin():
+        await rsvp_to_meetup(
+            s,
+            guild_id=GUILD,
+            meetup_id=meetup.id,
+            user_id=user_id,
+            answer=choice,
+            source=RsvpSource.BUTTON,
+            toggle=False,
+            now=NOW,
+        )
+
+
+async def present(sessionmaker: Sessions, meetup: Meetup, user_ids: list[int]) -> None:
+    async with sessionmaker() as s, s.begin():
+        await mark_attendance(
+            s, guild_id=GUILD, meetup_id=meetup.id, actor=ORGANIZER, user_ids=user_ids, present=True, now=NOW
+        )
+
+
+def test_the_phases_of_a_meetup(sessionmaker: Sessions) -> None:
+    meetup = Meetup(starts_at=NOW, ends_at=NOW + timedelta(hours=2))
+    assert phase_of(meetup, NOW - timedelta(minutes=31)) == Phase.UPCOMING
+    assert phase_of(meetup, NOW - timedelta(minutes=30)) == Phase.CHECK_IN
+    assert phase_of(meetup, NOW + timedelta(hours=2)) == Phase.ENDED
+    assert phase_of(meetup, NOW + timedelta(hours=4)) == Phase.CLOSED
+
+
+async def test_check_in_is_open_from_half_an_hour_before_to_two_hours_after(sessionmaker: Sessions) -> None:
+    meetup = await make_meetup(sessionmaker, when="2026-11-26 10:00")  # Seoul: 01:00 UTC
+    start = meetup.starts_at
+    for moment, says in [
+        (start - timedelta(minutes=31), "Check-in opens"),
+        (meetup.ends_at + timedelta(hours=2, seconds=1), "Check-in closed"),
+    ]:
+        async with sessionmaker() as s, s.begin():
+            with pytest.raises(DomainError, match=says):
+                await check_in(s, guild_id=GUILD, meetup_id=meetup.id, user_id=7, now=moment)
+    async with sessionmaker() as s, s.begin():
+        done = await check_in(s, guild_id=GUILD, meetup_id=meetup.id, user_id=7, now=start - timedelta(minutes=30))
+        late = await check_in(
+            s, guild_id=GUILD, meetup_id=meetup.id, user_id=8, now=meetup.ends_at + timedelta(hours=1)
+        )
+        again = await check_in(s, guild_id=GUILD, meetup_id=meetup.id, user_id=7, now=start)
+    assert (done.already, late.already, again.already) == (False, False, True)
+    assert again.at == start - timedelta(minutes=30)  # the first check-in's time is kept
+
+
+async def test_organizers_mark_present_and_absent_and_marks_add_up(sessionmaker: Sessions) -> None:
+    meetup = await make_meetup(sessionmaker)
+    await present(sessionmaker, meetup, [1, 2, 3])
+    await present(sessionmaker, meetup, [3, 4])
+    async with sessionmaker() as s, s.begin():
+        marked = await mark_attendance(
+            s, guild_id=GUILD, meetup_id=meetup.id, actor=ORGANIZER, user_ids=[2], present=False, now=NOW
+        )
+        with pytest.raises(NotOrganizer):
+            await mark_attendance(
+                s, guild_id=GUILD, meetup_id=meetup.id, actor=MEMBER, user_ids=[5], present=True, now=NOW
+            )
+    assert (marked.changed, marked.present_total) == (1, 3)
+    async with sessionmaker() as s:
+        assert (await attendance.attended_ids(s, [meetup.id]))[meetup.id] == {1, 3, 4}
+
+
+async def test_every_audience_kind(sessionmaker: Sessions) -> None:
+    first = await make_meetup(sessionmaker, capacity=2)
+    for user_id, choice in [(11, Answer.GOING), (12, Answer.GOING), (13, Answer.GOING), (14, Answer.MAYBE)]:
+        await answer(sessionmaker, first, user_id, choice)
+    await answer(sessionmaker, first, 15, Answer.DECLINED)
+    await present(sessionmaker, first, [11, 16])  # 16 came without answering
+    async with sessionmaker() as s:
+        audiences = {
+            kind: (await compute_audience(s, guild_id=GUILD, meetup_id=first.id, actor=ORGANIZER, kind=kind)).user_ids
+            for kind in AudienceKind
+        }
+    assert audiences == {
+        AudienceKind.MISSED: (12, 13, 14, 15),  # 13 is on the waitlist
+        AudienceKind.DECLINED: (15,),
+        AudienceKind.NO_SHOWS: (12,),
+        AudienceKind.ALL: (11, 12, 13, 14, 15),
+    }
+    # A member who came to an earlier session of the series has not missed the series.
+    async with sessionmaker() as s, s.begin():
+        second = await create_followup(
+            s,
+            guild_id=GUILD,
+            meetup_id=first.id,
+            actor=ORGANIZER,
+            typed=MeetupInput(when="2026-12-12 19:00"),
+            channel_id=1,
+            now=NOW,
+        )
+    assert (second.series_id, second.followup_of, second.title, second.capacity) == (first.id, first.id, first.title, 2)
+    for user_id in (11, 12, 17):
+        await answer(sessionmaker, second, user_id, Answer.GOING)
+    async with sessionmaker() as s:
+        missed = await compute_audience(
+            s, guild_id=GUILD, meetup_id=second.id, actor=ORGANIZER, kind=AudienceKind.MISSED
+        )
+        with pytest.raises(NotOrganizer):
+            await compute_audience(s, guild_id=GUILD, meetup_id=second.id, actor=MEMBER, kind=AudienceKind.ALL)
+        records = await series_record(s, guild_id=GUILD, meetup_id=second.id)
+    assert missed.user_ids == (12, 17)
+    assert [r.meetup.id for r in records] == [first.id, second.id]
+
+
+async def test_attended_columns_in_the_csv_and_long_invitations_split(sessionmaker: Sessions) -> None:
+    meetup = await make_meetup(sessionmaker)
+    await answer(sessionmaker, meetup, 21, Answer.GOING)
+    await answer(sessionmaker, meetup, 22, Answer.GOING)
+    await present(sessionmaker, meetup, [21, 23])
+    async with sessionmaker() as s:
+        roster = await load_roster(s, meetup=meetup)
+    rows = render_attendees_csv(roster, {}).decode().splitlines()
+    assert rows[0] == ",".join(CSV_COLUMNS) and CSV_COLUMNS[-2:] == ("attended", "attended_at_utc")
+    by_user = {row.split(",")[0]: row.split(",") for row in rows[1:]}
+    assert by_user["21"][-2] == "yes" and by_user["22"][-2:] == ["no", ""] and by_user["23"][2] == ""
+    posts = followup_invitation(meetup, meetup, list(range(1000, 1250)), "https://discord.com/channels/1/2/3")
+    assert [len(p.ping_user_ids) for p in posts] == [100, 100, 50]
+    assert all(len(p.content) <= 2000 for p in posts)
