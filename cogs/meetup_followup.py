@@ -77,11 +77,11 @@ class FollowupConfirm(discord.ui.View):
         return interaction.user.id == self.organizer_id
 
     def _take(self) -> None:
-        """One confirmation per command: a second click does nothing twice."""
+        """One confirmation per command: a second click is told so (the view keeps listening
+        until it times out, so that the click gets an answer rather than a failed interaction)."""
         if self.plan.done:
             raise DomainError("This follow-up was already settled.")
         self.plan.done = True
-        self.stop()
 
     async def _create(self, interaction: discord.Interaction) -> None:
         async def work() -> str:

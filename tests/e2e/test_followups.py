@@ -216,3 +216,54 @@ async def test_the_message_follows_the_clock_through_check_in_end_and_close(
     edits = len(latest(emu, message).edit_times)
     await bot.meetup_phases.sweep()  # nothing moved: nothing is redrawn
     assert len(latest(emu, message).edit_times) == edits
+
+
+async def test_a_follow_up_poll_for_the_audience_and_its_meetup_joins_the_series(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    _, message = await create_meetup(emu, server, title="Lab tour")
+    first_id = meetup_id_of(message)
+    declined, by_dm, going = server.members[:3]
+    for member in (declined, by_dm):
+        await click(emu, server, message, "Can't go", member)
+    await click(emu, server, message, "Going", going)
+    await run_command(emu, server, by_dm, "meetup notify", dm="on")
+    refused = await run_command(emu, server, going, "meetup followup", meetup=first_id, audience="declined")
+    assert "Manage Events" in (refused.content or "")
+
+    # Without a time and without a poll behind the meetup, there is nothing to propose.
+    nothing = await run_command(emu, server, server.organizer, "meetup followup", meetup=first_id)
+    assert "nothing to propose" in (nothing.content or "")
+    # Cancelled at the confirmation: nothing is made.
+    before = len(public_messages(emu, server.channel.id))
+    asked = await run_command(
+        emu, server, server.organizer, "meetup followup", meetup=first_id, audience="declined", when=starts_in(7200)
+    )
+    assert "**2 members** answered Can't go" in (asked.content or "")
+    assert await press(emu, server, asked, "Cancel", server.organizer) == "Cancelled: nothing was created or posted."
+    assert len(public_messages(emu, server.channel.id)) == before
+
+    later = datetime.now(UTC) + timedelta(days=20)
+    options = f"{later:%Y-%m-%d} 18:00; {later:%Y-%m-%d} 20:00"
+    asked = await run_command(
+        emu, server, server.organizer, "meetup followup", meetup=first_id, audience="declined", options=options
+    )
+    assert "Open a poll with 2 times for them?" in (asked.content or "")
+    opened = await press(emu, server, asked, "Open a poll", server.organizer)
+    assert opened.startswith("Poll #"), opened
+    assert "1 pinged, 1 by DM" in opened
+    invitation = public_messages(emu, server.channel.id)[-1]
+    assert invitation.pinged_user_ids == [declined.id]
+    assert len(emu.dm_messages(by_dm.id)) == 1 and "follow-up session" in emu.dm_messages(by_dm.id)[0].content
+    again = await press(emu, server, asked, "Open a poll", server.organizer)
+    assert "already settled" in again
+
+    poll_id = int(re.search(r"Poll #(\d+)", opened).group(1))  # type: ignore[union-attr]
+    await vote(emu, server, declined, "Works for me", [2])
+    done = await run_command(emu, server, server.organizer, "meetup finalize", poll=poll_id)
+    second_id = int(re.search(r"meetup #(\d+)", done.content or "").group(1))  # type: ignore[union-attr]
+    second = next(x for x in meetup_messages(emu, server) if meetup_id_of(x) == second_id)
+    assert second.embeds[0]["title"] == "Lab tour"
+    assert f"Meetup #{first_id}" in {f["name"]: f["value"] for f in second.embeds[0]["fields"]}["Follows"]
+    series = await run_command(emu, server, server.organizer, "meetup series", meetup=first_id)
+    assert "Series of 2 sessions" in (series.content or "")
