@@ -73,7 +73,8 @@ def configure_logging(*, level: str, json_lines: bool, secrets: Iterable[str]) -
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    # discord.py's HTTP debug lines are a firehose; keep them unless DEBUG was asked for.
+    # discord.py's HTTP lines and APScheduler's line per timer run (two sweeps every 30 seconds)
+    # are a firehose; keep them unless DEBUG was asked for.
     if level != "DEBUG":
-        logging.getLogger("discord.http").setLevel(logging.WARNING)
-        logging.getLogger("discord.gateway").setLevel(logging.WARNING)
+        for noisy in ("discord.http", "discord.gateway", "apscheduler.executors", "apscheduler.scheduler"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
