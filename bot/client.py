@@ -47,7 +47,10 @@ def extension_names() -> list[str]:
     return sorted(f"cogs.{m.name}" for m in pkgutil.iter_modules(cogs.__path__) if not m.name.startswith("_"))
 
 
-class MeetupBot(commands.Bot):
+class MeetupBot(commands.AutoShardedBot):
+    """Always a sharded client: one shard of one unless SHARD_COUNT says otherwise, so a process
+    runs any share of Discord's shards the same way (each guild's events reach one process)."""
+
     def __init__(
         self,
         *,
@@ -64,6 +67,10 @@ class MeetupBot(commands.Bot):
             help_command=None,
             # Nothing the bot posts pings anyone unless a message opts in the exact users it means.
             allowed_mentions=discord.AllowedMentions.none(),
+            # A count given means the gateway URL from the settings is used as is, with no
+            # GET /gateway/bot; without one a single process runs the only shard.
+            shard_count=settings.shard_count or 1,
+            shard_ids=settings.shard_ids or list(range(settings.shard_count or 1)),
         )
         self.settings = settings
         self.db = database

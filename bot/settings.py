@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -58,6 +59,16 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     discord_api_base: str = DISCORD_API_BASE
     discord_gateway_url: str = DISCORD_GATEWAY_URL
+    shard_count: int | None = Field(
+        default=None, ge=1, description="Discord shards in all; with it, this process runs SHARD_IDS of them."
+    )
+    shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        default=None, description="The shards this process runs, like 0,1 (default: all of SHARD_COUNT)."
+    )
+    health_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Serve /healthz and /metrics on this port (off when unset)."
+    )
+    health_host: str = Field(default="127.0.0.1", description="The address the health endpoint listens on.")
     reminder_lease_seconds: int = Field(
         default=120,
         ge=5,
@@ -91,6 +102,14 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}; use an IANA name like Europe/Berlin") from exc
         return value
 
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _comma_separated_shards(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            return [int(p) for p in parts] or None
+        return value
+
     @field_validator("discord_token", mode="before")
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:
@@ -109,6 +128,12 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite+aiosqlite:///{self.data_dir / DATABASE_FILE_NAME}"
         self.database_url = to_async_database_url(self.database_url)
         self.discord_api_base = self.discord_api_base.rstrip("/")
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("shard_ids needs shard_count (the number of shards in all)")
+            wrong = [s for s in self.shard_ids if not 0 <= s < self.shard_count]
+            if wrong:
+                raise ValueError(f"shard ids {wrong} are outside 0..{self.shard_count - 1}")
         return self
 
     @property

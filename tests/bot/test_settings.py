@@ -70,3 +70,16 @@ def test_every_setting_is_documented_in_the_example_file() -> None:
     example = (Path(__file__).parents[2] / "config" / "settings.example.toml").read_text()
     for name in Settings.model_fields:
         assert name in example, f"{name} is missing from config/settings.example.toml"
+
+
+def test_shard_ids_are_read_from_a_comma_separated_list_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHARD_COUNT", "4")
+    monkeypatch.setenv("SHARD_IDS", "1, 3")
+    assert Settings().shard_ids == [1, 3]
+    monkeypatch.setenv("SHARD_IDS", "4")
+    with pytest.raises(ValueError, match=r"shard ids \[4\] are outside 0..3"):
+        Settings()
+    monkeypatch.delenv("SHARD_COUNT")
+    monkeypatch.setenv("SHARD_IDS", "0")
+    with pytest.raises(ValueError, match="shard_ids needs shard_count"):
+        Settings()

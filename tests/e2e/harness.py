@@ -12,6 +12,7 @@ from bot.__main__ import build_bot
 from bot.client import MeetupBot
 from bot.settings import Settings
 from tests.emulator import Channel, DiscordEmulator, Guild, InteractionHandle, Permission, Role, User
+from tests.emulator.snowflakes import shard_of
 
 MANAGE_EVENTS = int(Permission.MANAGE_EVENTS)
 
@@ -74,8 +75,11 @@ class BotRunner:
         bot = build_bot(settings, force_sync=force_sync)
         self._task = asyncio.create_task(bot.start(self.emu.bot_token), name="bot")
         self.bot = bot
+        count = settings.shard_count or 1
+        shards = set(settings.shard_ids or range(count))
+        expected = sum(1 for guild_id in self.emu.state.guilds if shard_of(guild_id, count) in shards)
         await poll_until(
-            lambda: self._task is not None and (self._task.done() or len(bot.guilds) >= len(self.emu.state.guilds)),
+            lambda: self._task is not None and (self._task.done() or len(bot.guilds) >= expected),
             what="the bot to connect and receive its guilds",
         )
         if self._task.done():
