@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import pkgutil
+import time
 from datetime import timedelta
 
 import discord
@@ -15,6 +16,9 @@ import cogs
 from bot.command_tree import MeetupCommandTree
 from bot.db.database import Database
 from bot.db.migrate import upgrade_to_head
+from bot.health import HealthServer
+from bot.in_flight import InFlight
+from bot.metrics import INTERACTION_SECONDS, INTERACTIONS, count_rate_limits
 from bot.publishing.meetup_messages import MeetupMessages
 from bot.publishing.poll_messages import PollMessages
 from bot.scheduling.meetup_phases import MeetupPhases
@@ -27,6 +31,9 @@ from bot.settings import Settings
 from bot.ui import PERSISTENT_ITEMS
 
 log = logging.getLogger(__name__)
+
+SHUTDOWN_QUIET = 0.5  # seconds without a new interaction before the shutdown goes on
+SHUTDOWN_TIMEOUT = 15.0
 
 
 def bot_intents() -> discord.Intents:
@@ -76,11 +83,17 @@ class MeetupBot(commands.AutoShardedBot):
         self.db = database
         self.scheduler = scheduler
         self.force_sync = force_sync
+        self.draining = False
+        self.started_work = False  # setup_hook ran: there is work to wind down at close
+        self.in_flight = InFlight()
         self.answers = AnswerQueue(database)
         self.votes = VoteQueue(database)
         self.meetup_messages = MeetupMessages(self)
         self.poll_messages = PollMessages(self)
         self.meetup_phases = MeetupPhases(self)
+        self.health = (
+            HealthServer(self, host=settings.health_host, port=settings.health_port) if settings.health_port else None
+        )
         self.reminder_timers = ReminderTimers(self, lease=timedelta(seconds=settings.reminder_lease_seconds))
 
     async def setup_hook(self) -> None:
@@ -90,10 +103,14 @@ class MeetupBot(commands.AutoShardedBot):
             await self.load_extension(name)
         self.add_dynamic_items(*PERSISTENT_ITEMS)
         self.scheduler.start()
+        count_rate_limits()
+        if self.health is not None:
+            await self.health.start()
         await rebuild_poll_timers(self)
         await self.meetup_phases.start()
         pending = await self.reminder_timers.start()
         log.info("Reminder timers set for %d reminders due in the next minutes", pending)
+        self.started_work = True
         await self.sync_commands(force=self.force_sync)
 
     async def sync_commands(self, *, force: bool) -> bool:
@@ -115,10 +132,36 @@ class MeetupBot(commands.AutoShardedBot):
         log.info("Synced %d slash commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
         return True
 
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        INTERACTIONS.labels(interaction.type.name).inc()
+        if not self.draining:  # commands too: a shutdown waits a moment for what just arrived
+            self.in_flight.last_started = time.monotonic()
+
+    async def on_app_command_completion(self, interaction: discord.Interaction, command: object) -> None:
+        elapsed = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+        INTERACTION_SECONDS.labels("command").observe(max(elapsed, 0.0))
+
     async def on_ready(self) -> None:
         log.info("Connected as %s (%s) to %d servers", self.user, self.application_id, len(self.guilds))
 
     async def close(self) -> None:
+        """Shut down without losing anything: take no new work, let the work in progress finish
+        (interactions, queued answers and votes, reminder posts), send the coalesced edits, hand
+        back any reminder still claimed, then disconnect. The database is closed by the caller."""
+        self.draining = True
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self.health is not None:
+            await self.health.stop()
+        if self.started_work:
+            self.started_work = False
+            log.info("Shutting down: finishing the work in progress")
+            if not await self.in_flight.settled(quiet=SHUTDOWN_QUIET, limit=SHUTDOWN_TIMEOUT):
+                log.warning("%d interactions were still in progress at shutdown", self.in_flight.count)
+            await self.answers.drain()
+            await self.votes.drain()
+            await self.reminder_timers.drain()
+            await self.meetup_messages.coalescer.flush()
+            await self.poll_messages.coalescer.flush()
+            await self.reminder_timers.release_claims()
         await super().close()

@@ -6,9 +6,12 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.db.engine import create_engine, make_read_sessionmaker, make_sessionmaker
+from bot.metrics import DATABASE_ERRORS
 
 
 class Database:
@@ -35,14 +38,27 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: committed when the block ends, rolled back if it raises."""
         gate: AbstractAsyncContextManager[object] = self._write_gate or nullcontext()
-        async with gate, self.sessionmaker() as session, session.begin():
-            yield session
+        try:
+            async with gate, self.sessionmaker() as session, session.begin():
+                yield session
+        except SQLAlchemyError:
+            DATABASE_ERRORS.inc()
+            raise
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
         """A read-only unit of work that never waits for writers."""
-        async with self.read_sessionmaker() as session, session.begin():
-            yield session
+        try:
+            async with self.read_sessionmaker() as session, session.begin():
+                yield session
+        except SQLAlchemyError:
+            DATABASE_ERRORS.inc()
+            raise
+
+    async def ping(self) -> None:
+        """A trivial query: raises if the database cannot be reached."""
+        async with self.reading() as session:
+            await session.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

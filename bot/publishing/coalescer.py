@@ -13,6 +13,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable
 
+from bot.metrics import EDITS_COALESCED, MESSAGE_EDITS
+
 log = logging.getLogger(__name__)
 
 
@@ -36,6 +38,8 @@ class EditCoalescer:
     def request(self, key: Hashable) -> None:
         """Ask for `key` to be redrawn soon; cheap, never blocks."""
         self.requests += 1
+        if key in self._dirty:
+            EDITS_COALESCED.inc()
         self._dirty.add(key)
         if key not in self._tasks:
             self._tasks[key] = asyncio.get_running_loop().create_task(self._run(key), name=f"redraw {key}")
@@ -49,6 +53,7 @@ class EditCoalescer:
                 self._last_redraw[key] = time.monotonic()
                 self.redraws += 1
                 try:
+                    MESSAGE_EDITS.inc()
                     await self._redraw(key)
                 except Exception:
                     log.exception("Redrawing %s failed", key)

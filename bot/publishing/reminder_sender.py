@@ -17,6 +17,7 @@ import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Meetup, Reminder, ReminderKind, RsvpStatus
+from bot.metrics import REMINDERS
 from bot.publishing.meetup_messages import link_to
 from bot.publishing.nonces import post_nonce
 from bot.rendering.notices import Post
@@ -68,6 +69,7 @@ class ReminderSender:
             async with self.bot.db.transaction() as session:
                 await reminders.mark_skipped(session, reminder_id=reminder_id, worker=self.worker, reason=skip)
             log.info("Reminder #%s skipped: %s", reminder_id, skip)
+            REMINDERS.labels("skipped").inc()
             return None
         late = reminders.is_late(claimed.reminder, now)
         try:
@@ -77,6 +79,7 @@ class ReminderSender:
             permanent = isinstance(exc, discord.Forbidden | discord.NotFound)
             reason = f"Discord answered {exc.status}: {exc.text or 'no reason given'}"
             log.warning("Reminder #%s was not posted: %s", reminder_id, reason)
+            REMINDERS.labels("failed" if permanent else "retried").inc()
             async with self.bot.db.transaction() as session:
                 return await reminders.mark_attempt_failed(
                     session,
@@ -95,6 +98,7 @@ class ReminderSender:
                 now=discord.utils.utcnow(),
                 late=late,
             )
+        REMINDERS.labels("late" if late else "sent").inc()
         if not kept:  # the lease ran out mid-post and another process took over; its look back finds ours
             log.warning("Reminder #%s was posted after this process lost its claim", reminder_id)
         return None

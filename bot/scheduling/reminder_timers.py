@@ -147,6 +147,14 @@ class ReminderTimers:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def release_claims(self) -> None:
+        """Hand back reminders this process claimed and did not finish (at shutdown): another
+        process, or this one restarted, takes them up at once instead of after the lease."""
+        async with self.bot.db.transaction() as session:
+            released = await reminders.release_claims(session, worker=self.worker)
+        if released:
+            log.info("Released %d claimed reminders", released)
+
     async def drain(self) -> None:
         """Wait for posts in progress (at shutdown)."""
         while self._tasks:

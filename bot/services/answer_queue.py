@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.database import Database
+from bot.metrics import RSVPS
 from bot.services.batch_queue import BatchQueue
 from bot.services.errors import DomainError
 from bot.services.rsvps import AnswerRequest, RsvpOutcome, apply_answers
@@ -30,4 +31,6 @@ class AnswerQueue(BatchQueue[MeetupKey, TimedAnswer, RsvpOutcome]):
     async def submit_answer(
         self, *, guild_id: int, meetup_id: int, request: AnswerRequest, now: datetime
     ) -> RsvpOutcome:
-        return await self.submit((guild_id, meetup_id), (request, now))
+        outcome = await self.submit((guild_id, meetup_id), (request, now))
+        RSVPS.labels(request.answer.value if request.answer else "withdraw").inc()
+        return outcome

@@ -166,6 +166,22 @@ async def claim(
     return _changed(result)
 
 
+async def release_claims(session: AsyncSession, *, worker: str) -> int:
+    """Claims of `worker` back to pending (its attempt did not happen)."""
+    result = await session.execute(
+        update(Reminder)
+        .where(Reminder.state == ReminderState.SENDING, Reminder.claimed_by == worker)
+        .values(
+            state=ReminderState.PENDING,
+            claimed_by=None,
+            lease_until=None,
+            attempts=Reminder.attempts - 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
 def _changed(result: Result[Any]) -> bool:
     """Whether a conditional update found its row (it did not if another process got there first)."""
     return cast(CursorResult[Any], result).rowcount == 1

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 import discord
 
+from bot.command_tree import RESTARTING
 from bot.interaction_errors import report_interaction_error
+from bot.metrics import INTERACTION_SECONDS
 
 # Past this age, the answer comes as a follow-up to a deferral: Discord drops an interaction that
 # is not acknowledged within 3 seconds of its creation, and a burst can keep an interaction waiting
@@ -32,11 +34,25 @@ def age_of(interaction: discord.Interaction) -> float:
 
 async def reply_privately(interaction: discord.Interaction, work: Callable[[], Awaitable[PrivateReply | str]]) -> None:
     """Run `work` and send its result ephemerally; errors become the usual short messages."""
+    bot = interaction.client
+    if getattr(bot, "draining", False):  # shutting down: no new work
+        await interaction.response.send_message(RESTARTING, ephemeral=True)
+        return
+    tracker = getattr(bot, "in_flight", None)
+    if tracker is not None:
+        with tracker.holding():
+            await _reply(interaction, work)
+    else:
+        await _reply(interaction, work)
+
+
+async def _reply(interaction: discord.Interaction, work: Callable[[], Awaitable[PrivateReply | str]]) -> None:
     task = asyncio.ensure_future(work())
     try:
         done, _ = await asyncio.wait({task}, timeout=max(0.0, DEFER_AT_AGE - age_of(interaction)))
         if not done and not interaction.response.is_done():
             await interaction.response.defer(ephemeral=True, thinking=True)
+            _acknowledged(interaction)
         reply = await task
     except Exception as error:
         await report_interaction_error(interaction, error)
@@ -59,3 +75,9 @@ async def _send(interaction: discord.Interaction, reply: PrivateReply) -> None:
         await interaction.response.send_message(
             reply.content or None, files=reply.files, embeds=reply.embeds, view=view, ephemeral=True
         )
+        _acknowledged(interaction)
+
+
+def _acknowledged(interaction: discord.Interaction) -> None:
+    elapsed = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    INTERACTION_SECONDS.labels("component").observe(max(elapsed, 0.0))
