@@ -142,3 +142,9 @@ async def empty_postgres(url: str) -> None:
         await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         await conn.execute(text("CREATE SCHEMA public"))
     await engine.dispose()
+
+
+def print_figures(benchmark: str, database_url: str | None, **figures: float | int | bool) -> None:
+    """One machine-readable line for `benchmarks.run_all`, after the figures printed for people."""
+    database = "PostgreSQL" if database_url else "SQLite"
+    print("FIGURES " + json.dumps({"benchmark": benchmark, "database": database, **figures}), flush=True)

@@ -25,6 +25,9 @@ from benchmarks.common import (
     empty_postgres,
     emulator_process,
     machine,
+    median,
+    percentile,
+    print_figures,
     start_bot,
     stop_bot,
 )
@@ -119,6 +122,16 @@ async def main(voters: int, options: int, runs: int, database_url: str | None) -
     database = "PostgreSQL" if database_url else "SQLite"
     print(f"Poll burst: {voters} members vote at once on {options} options, {database}; {machine()}")
     print("  " + report("meetup-bot", results).replace("clicks", "votes"))
+    print_figures(
+        "poll_burst",
+        database_url,
+        votes_per_s=median([r.per_second for r in results]),
+        ack_p50_ms=median([percentile(r.ack_ms, 50) for r in results]),
+        ack_p99_ms=median([percentile(r.ack_ms, 99) for r in results]),
+        edits=median([r.edits for r in results]),
+        converge_s=median([r.converge_s for r in results]),
+        tally_exact=all(tallies),
+    )
     for index, (r, ok) in enumerate(zip(results, tallies, strict=True), start=1):
         print(
             f"  run {index}: {edits_line(r, message='poll message', action='vote')}; "

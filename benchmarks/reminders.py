@@ -34,6 +34,7 @@ from benchmarks.common import (
     machine,
     median,
     percentile,
+    print_figures,
     stop_bot,
 )
 from bot.db.database import Database
@@ -220,6 +221,17 @@ async def main(servers: int, pending: int, due: int, runs: int, database_url: st
     most = max(max(r["lateness"]) for r in results)
     print(f"  lateness of the {due} due reminders: p50 {p50:.0f} ms, p99 {p99:.0f} ms, worst {most:.0f} ms")
     print(f"  duplicates {sum(r['duplicates'] for r in results)}, not posted {sum(r['missing'] for r in results)}")
+    print_figures(
+        "reminders",
+        database_url,
+        rebuilt_s=median(rebuilt),
+        lateness_p50_ms=p50,
+        lateness_p99_ms=p99,
+        lateness_max_ms=most,
+        answer_p99_ms=median(acks),
+        duplicates=sum(r["duplicates"] for r in results),
+        not_posted=sum(r["missing"] for r in results),
+    )
 
 
 if __name__ == "__main__":

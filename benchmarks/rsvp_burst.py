@@ -28,6 +28,8 @@ from benchmarks.common import (
     emulator_process,
     machine,
     median,
+    percentile,
+    print_figures,
     start_bot,
     stop_bot,
 )
@@ -152,6 +154,21 @@ async def main(clicks: int, capacity: int, runs: int, database_url: str | None) 
     print("  " + report("bare discord.py bot", bare))
     ratio = median([r.per_second for r in ours]) / median([r.per_second for r in bare])
     print(f"  throughput ratio meetup-bot / bare: {ratio:.2f}")
+    print_figures(
+        "rsvp_burst",
+        database_url,
+        clicks_per_s=median([r.per_second for r in ours]),
+        bare_clicks_per_s=median([r.per_second for r in bare]),
+        ratio=ratio,
+        ack_p50_ms=median([percentile(r.ack_ms, 50) for r in ours]),
+        ack_p99_ms=median([percentile(r.ack_ms, 99) for r in ours]),
+        ack_max_ms=max(max(r.ack_ms, default=0) for r in ours),
+        unanswered=sum(r.unanswered for r in ours),
+        overbooked=sum(max(0, r.going - capacity) for r in ours),
+        edits=median([r.edits for r in ours]),
+        converge_s=median([r.converge_s for r in ours]),
+        rate_limited=sum(r.sent_429 for r in ours),
+    )
     for index, r in enumerate(ours, start=1):
         print(
             f"  run {index}: going {r.going}, waitlisted {r.waitlisted}; "

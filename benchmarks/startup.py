@@ -14,7 +14,16 @@ import asyncio
 import tempfile
 import time
 
-from benchmarks.common import bot_environment, empty_postgres, emulator_process, machine, median, start_bot, stop_bot
+from benchmarks.common import (
+    bot_environment,
+    empty_postgres,
+    emulator_process,
+    machine,
+    median,
+    print_figures,
+    start_bot,
+    stop_bot,
+)
 from tests.emulator.control_client import EmulatorControlClient, EmulatorControlError
 
 
@@ -57,6 +66,7 @@ async def main(runs: int, database_url: str | None) -> None:
         f"  restarts: median {median(times[1:]):.2f} s over {len(times) - 1} runs "
         f"(min {min(times[1:]):.2f}, max {max(times[1:]):.2f})"
     )
+    print_figures("startup", database_url, first_run_s=times[0], restart_median_s=median(times[1:]))
 
 
 if __name__ == "__main__":
