@@ -15,7 +15,7 @@ from bot.metrics import INTERACTION_SECONDS
 # Past this age, the answer comes as a follow-up to a deferral: Discord drops an interaction that
 # is not acknowledged within 3 seconds of its creation, and a burst can keep an interaction waiting
 # in the gateway queue before its handler even starts.
-DEFER_AT_AGE = 1.2
+DEFER_AT_AGE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
