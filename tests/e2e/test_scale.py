@@ -7,14 +7,25 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.db.database import Database
-from bot.db.models import Meetup, Reminder, ReminderKind, ReminderState, Rsvp, RsvpStatus
+from bot.db.models import (
+    Meetup,
+    PollOption,
+    PollVote,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+    Rsvp,
+    RsvpStatus,
+    VoteKind,
+)
 from tests.e2e.bot_process import BotProcess
-from tests.e2e.harness import Server, build_server
+from tests.e2e.harness import Server, build_server, run_command
 from tests.e2e.meetup_steps import custom_id, public_messages
 from tests.e2e.reminder_steps import reminder_posts, starts_in
+from tests.e2e.test_polls import vote
 from tests.emulator import DiscordEmulator, InteractionHandle
 from tests.emulator.snowflakes import shard_of
 
@@ -22,6 +33,7 @@ pytestmark = pytest.mark.slow
 
 CAPACITY = 5
 CLICKS = 12  # per meetup
+POLL_OPTIONS = "2027-01-10 19:00; 2027-01-11 19:00"
 
 
 def servers_on_both_shards(emu: DiscordEmulator) -> list[Server]:
@@ -31,6 +43,22 @@ def servers_on_both_shards(emu: DiscordEmulator) -> list[Server]:
         if [shard_of(s.guild.id, 2) for s in servers].count(shard_of(server.guild.id, 2)) < 2:
             servers.append(server)
     return servers
+
+
+async def poll_votes(database_url: str) -> dict[tuple[int, int], int]:
+    """(poll id, option position + 1) -> votes of "works for me"."""
+    database = Database.from_url(database_url)
+    try:
+        async with database.reading() as session:
+            rows = await session.execute(
+                select(PollVote.poll_id, PollOption.position, func.count())
+                .join(PollOption, PollOption.id == PollVote.option_id)
+                .where(PollVote.kind == VoteKind.YES)
+                .group_by(PollVote.poll_id, PollOption.position)
+            )
+            return {(poll_id, position + 1): count for poll_id, position, count in rows}
+    finally:
+        await database.dispose()
 
 
 async def stored(database_url: str) -> tuple[list[Meetup], list[Rsvp], list[Reminder]]:
@@ -75,6 +103,12 @@ async def test_a_process_killed_mid_burst_loses_nothing_and_the_other_posts_ever
             assert (ix.content or "").startswith("Meetup #"), ix.content
             messages[server.guild.id] = next(m for m in public_messages(emu, server.channel.id) if m.embeds)
 
+        # A poll in each server, answered by three members, on both processes while both live.
+        for server in servers:
+            await run_command(emu, server, server.organizer, "meetup poll", title="Next time", options=POLL_OPTIONS)
+            for member in server.members[:3]:
+                await vote(emu, server, member, "Works for me", [2])
+
         clicks: list[tuple[Server, int, InteractionHandle]] = []
         for round_ in range(CLICKS):
             if round_ == CLICKS // 2:
@@ -100,6 +134,7 @@ async def test_a_process_killed_mid_burst_loses_nothing_and_the_other_posts_ever
 
     meetups, rsvps, reminders = await stored(database_url)
     assert len(meetups) == len(servers)
+    assert await poll_votes(database_url) == {(p, 2): 3 for p in range(1, len(servers) + 1)}
     confirmed = {
         (server.guild.id, user_id)
         for server, user_id, handle in clicks
