@@ -9,6 +9,7 @@ import platform
 import signal
 import statistics
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -148,3 +149,12 @@ def print_figures(benchmark: str, database_url: str | None, **figures: float | i
     """One machine-readable line for `benchmarks.run_all`, after the figures printed for people."""
     database = "PostgreSQL" if database_url else "SQLite"
     print("FIGURES " + json.dumps({"benchmark": benchmark, "database": database, **figures}), flush=True)
+
+
+@asynccontextmanager
+async def fresh_database(database_url: str | None) -> AsyncIterator[str]:
+    """An empty database for one run: the PostgreSQL one emptied, or a new SQLite file."""
+    with tempfile.TemporaryDirectory() as data:
+        if database_url:
+            await empty_postgres(database_url)
+        yield database_url or f"sqlite:///{data}/bench.sqlite3"

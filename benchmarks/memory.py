@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,8 +21,8 @@ from sqlalchemy import insert
 from benchmarks.bursts import wait_until_connected
 from benchmarks.common import (
     bot_environment,
-    empty_postgres,
     emulator_process,
+    fresh_database,
     machine,
     median,
     print_figures,
@@ -135,10 +134,7 @@ async def main(meetups: int, rsvps: int, servers: int, runs: int, database_url: 
     async with emulator_process("demo") as emulator, EmulatorControlClient(emulator.base_url) as control:
         world = await make_world(control, servers)
         for _ in range(runs):
-            with tempfile.TemporaryDirectory() as data:
-                if database_url:
-                    await empty_postgres(database_url)
-                url = database_url or f"sqlite:///{data}/b.sqlite3"
+            async with fresh_database(database_url) as url:
                 results.append(await run(control, emulator, url, world, meetups=meetups, rsvps=rsvps))
     database = "PostgreSQL" if database_url else "SQLite"
     figures = {key: median([r[key] for r in results]) for key in results[0]}

@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import random
 import re
-import tempfile
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,8 +21,8 @@ from benchmarks.bursts import BurstResult, edits_line, record_convergence, repor
 from benchmarks.common import (
     EmulatorProcess,
     bot_environment,
-    empty_postgres,
     emulator_process,
+    fresh_database,
     machine,
     median,
     percentile,
@@ -112,10 +111,7 @@ async def main(voters: int, options: int, runs: int, database_url: str | None) -
         EmulatorControlClient(emulator.base_url) as control,
     ):
         for _ in range(runs):
-            with tempfile.TemporaryDirectory() as data:
-                if database_url:
-                    await empty_postgres(database_url)
-                url = database_url or f"sqlite:///{data}/b.sqlite3"
+            async with fresh_database(database_url) as url:
                 result, correct = await run(emulator, control, url, voters=voters, options=options, rng=rng)
             results.append(result)
             tallies.append(correct)

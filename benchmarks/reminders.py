@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import re
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -29,8 +28,8 @@ from benchmarks.bursts import wait_until_connected
 from benchmarks.common import (
     EmulatorProcess,
     bot_environment,
-    empty_postgres,
     emulator_process,
+    fresh_database,
     machine,
     median,
     percentile,
@@ -202,10 +201,7 @@ async def main(servers: int, pending: int, due: int, runs: int, database_url: st
     async with emulator_process("demo") as emulator, EmulatorControlClient(emulator.base_url) as control:
         world = await make_world(control, servers)
         for _ in range(runs):
-            with tempfile.TemporaryDirectory() as data:
-                if database_url:
-                    await empty_postgres(database_url)
-                url = database_url or f"sqlite:///{data}/b.sqlite3"
+            async with fresh_database(database_url) as url:
                 results.append(await run(emulator, control, url, world, pending=pending, due=due))
     database = "PostgreSQL" if database_url else "SQLite"
     print(f"Reminders: {pending} pending across {servers} servers, {due} due within a minute, {database}; {machine()}")

@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import re
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,8 +23,8 @@ from benchmarks.common import (
     REPO,
     EmulatorProcess,
     bot_environment,
-    empty_postgres,
     emulator_process,
+    fresh_database,
     machine,
     median,
     percentile,
@@ -140,10 +139,7 @@ async def main(clicks: int, capacity: int, runs: int, database_url: str | None) 
         EmulatorControlClient(emulator.base_url) as control,
     ):
         for _ in range(runs):
-            with tempfile.TemporaryDirectory() as data:
-                if database_url:
-                    await empty_postgres(database_url)
-                url = database_url or f"sqlite:///{data}/bench.sqlite3"
+            async with fresh_database(database_url) as url:
                 result, message_id, going = await run_real_bot(emulator, control, url, clicks, capacity)
                 ours.append(result)
             # The bare bot only acknowledges, so it can answer clicks on the same message.

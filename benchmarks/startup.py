@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
 
 from benchmarks.common import (
     bot_environment,
-    empty_postgres,
     emulator_process,
+    fresh_database,
     machine,
     median,
     print_figures,
@@ -54,10 +53,7 @@ async def main(runs: int, database_url: str | None) -> None:
     async with emulator_process() as emulator, EmulatorControlClient(emulator.base_url) as control:
         guild = emulator.info["guilds"][0]
         ids = {"guild": guild["id"], "channel": guild["channels"]["general"], "user": guild["members"]["alice"]}
-        with tempfile.TemporaryDirectory() as data:
-            url = database_url or f"sqlite:///{data}/bench.sqlite3"
-            if database_url:
-                await empty_postgres(database_url)
+        async with fresh_database(database_url) as url:
             env = bot_environment(emulator, url)
             times = [await first_answer_after_start(control, ids, env) for _ in range(runs)]
     print(f"Start-up to first answered slash command ({'PostgreSQL' if database_url else 'SQLite'}), {machine()}")
