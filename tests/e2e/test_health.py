@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import aiohttp
@@ -45,10 +46,11 @@ async def test_healthz_follows_the_gateway_and_metrics_count_what_happened(
         # The gateway connection drops: unhealthy until discord.py has reconnected.
         seen: list[int] = []
         emu.gateway_drop()
-        for _ in range(200):
+        for _ in range(400):  # up to about 20 s for discord.py's reconnection
             seen.append((await get(f"{base}/healthz"))[0])
             if 503 in seen and seen[-1] == 200:
                 break
+            await asyncio.sleep(0.05 if 503 in seen else 0)
         assert 503 in seen and seen[-1] == 200, seen[-5:]
     finally:
         await runner.stop()
