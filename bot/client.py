@@ -18,7 +18,7 @@ from bot.db.database import Database
 from bot.db.migrate import upgrade_to_head
 from bot.health import HealthServer
 from bot.in_flight import InFlight
-from bot.metrics import INTERACTION_SECONDS, INTERACTIONS, count_rate_limits
+from bot.metrics import INTERACTIONS, observe_command_latency, rate_limit_trace
 from bot.publishing.meetup_messages import MeetupMessages
 from bot.publishing.poll_messages import PollMessages
 from bot.scheduling.meetup_phases import MeetupPhases
@@ -78,6 +78,7 @@ class MeetupBot(commands.AutoShardedBot):
             # GET /gateway/bot; without one a single process runs the only shard.
             shard_count=settings.shard_count or 1,
             shard_ids=settings.shard_ids or list(range(settings.shard_count or 1)),
+            http_trace=rate_limit_trace(),
         )
         self.settings = settings
         self.db = database
@@ -103,7 +104,6 @@ class MeetupBot(commands.AutoShardedBot):
             await self.load_extension(name)
         self.add_dynamic_items(*PERSISTENT_ITEMS)
         self.scheduler.start()
-        count_rate_limits()
         if self.health is not None:
             await self.health.start()
         await rebuild_poll_timers(self)
@@ -138,8 +138,7 @@ class MeetupBot(commands.AutoShardedBot):
             self.in_flight.last_started = time.monotonic()
 
     async def on_app_command_completion(self, interaction: discord.Interaction, command: object) -> None:
-        elapsed = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-        INTERACTION_SECONDS.labels("command").observe(max(elapsed, 0.0))
+        observe_command_latency(interaction)
 
     async def on_ready(self) -> None:
         log.info("Connected as %s (%s) to %d servers", self.user, self.application_id, len(self.guilds))

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.interaction_errors import report_interaction_error
+from bot.metrics import observe_command_latency
 
 if TYPE_CHECKING:
     from bot.client import MeetupBot
@@ -26,3 +27,5 @@ class MeetupCommandTree(app_commands.CommandTree["MeetupBot"]):
 
     async def on_error(self, interaction: discord.Interaction[MeetupBot], error: app_commands.AppCommandError) -> None:
         await report_interaction_error(interaction, error)
+        if interaction.command is not None:  # a refused or failed command counts too; components time themselves
+            observe_command_latency(interaction)

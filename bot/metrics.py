@@ -6,9 +6,14 @@ of shards it runs.
 
 from __future__ import annotations
 
-import logging
+from types import SimpleNamespace
+from typing import Any
 
+import aiohttp
+import discord
 from prometheus_client import Counter, Histogram
+
+from bot.db.models import RsvpStatus
 
 INTERACTIONS = Counter("meetup_bot_interactions_total", "Interactions handled", ["kind"])
 INTERACTION_SECONDS = Histogram(
@@ -17,7 +22,11 @@ INTERACTION_SECONDS = Histogram(
     ["kind"],
     buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 5.0),
 )
-RSVPS = Counter("meetup_bot_rsvps_total", "Answers decided", ["outcome"])
+RSVPS = Counter(
+    "meetup_bot_rsvps_total",
+    "Answers decided, by where they left the member (going, waitlisted, ..., withdrawn)",
+    ["outcome"],
+)
 REMINDERS = Counter("meetup_bot_reminders_total", "Reminders by what became of them", ["outcome"])
 MESSAGE_EDITS = Counter("meetup_bot_message_edits_total", "Edits of meetup and poll messages sent to Discord")
 EDITS_COALESCED = Counter(
@@ -27,16 +36,26 @@ RATE_LIMITS = Counter("meetup_bot_rate_limits_total", "429 answers from Discord"
 DATABASE_ERRORS = Counter("meetup_bot_database_errors_total", "Database operations that failed")
 
 
-class RateLimitCounter(logging.Filter):
-    """discord.py retries 429s itself and says so on its `discord.http` logger; count those lines."""
+def count_rsvp(status: RsvpStatus | None) -> None:
+    RSVPS.labels(status.value if status is not None else "withdrawn").inc()
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if "rate limited" in str(record.msg):
+
+def observe_command_latency(interaction: discord.Interaction[Any]) -> None:
+    """A command is done (answered, or refused with its error message): its time since Discord
+    created the interaction."""
+    elapsed = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    INTERACTION_SECONDS.labels("command").observe(max(elapsed, 0.0))
+
+
+def rate_limit_trace() -> aiohttp.TraceConfig:
+    """Counts every 429 the bot's HTTP session receives (discord.py then waits and retries)."""
+
+    async def on_request_end(
+        session: aiohttp.ClientSession, context: SimpleNamespace, params: aiohttp.TraceRequestEndParams
+    ) -> None:
+        if params.response.status == 429:
             RATE_LIMITS.inc()
-        return True
 
-
-def count_rate_limits() -> None:
-    logger = logging.getLogger("discord.http")
-    if not any(isinstance(f, RateLimitCounter) for f in logger.filters):
-        logger.addFilter(RateLimitCounter())
+    trace = aiohttp.TraceConfig()
+    trace.on_request_end.append(on_request_end)
+    return trace

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.database import Database
-from bot.metrics import RSVPS
+from bot.metrics import count_rsvp
 from bot.services.batch_queue import BatchQueue
 from bot.services.errors import DomainError
 from bot.services.rsvps import AnswerRequest, RsvpOutcome, apply_answers
@@ -32,5 +32,5 @@ class AnswerQueue(BatchQueue[MeetupKey, TimedAnswer, RsvpOutcome]):
         self, *, guild_id: int, meetup_id: int, request: AnswerRequest, now: datetime
     ) -> RsvpOutcome:
         outcome = await self.submit((guild_id, meetup_id), (request, now))
-        RSVPS.labels(request.answer.value if request.answer else "withdraw").inc()
+        count_rsvp(outcome.status)
         return outcome

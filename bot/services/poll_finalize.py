@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Meetup, PollOption, PollStatus, RsvpSource
+from bot.metrics import count_rsvp
 from bot.services.audit import record_action
 from bot.services.errors import DomainError, InvalidInput
 from bot.services.guild_settings import reminder_defaults
@@ -69,9 +70,9 @@ async def finalize_poll(
     )
     book = await AnswerBook.open(session, meetup, [*chosen.yes, *chosen.if_need_be])
     for user_id in chosen.yes:
-        await book.apply(AnswerRequest(user_id, Answer.GOING, RsvpSource.POLL), now=now)
+        count_rsvp((await book.apply(AnswerRequest(user_id, Answer.GOING, RsvpSource.POLL), now=now)).status)
     for user_id in chosen.if_need_be:
-        await book.apply(AnswerRequest(user_id, Answer.MAYBE, RsvpSource.POLL), now=now)
+        count_rsvp((await book.apply(AnswerRequest(user_id, Answer.MAYBE, RsvpSource.POLL), now=now)).status)
     poll.status = PollStatus.FINALIZED
     poll.closed_at = poll.closed_at or now
     poll.meetup_id = meetup.id
