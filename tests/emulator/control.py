@@ -257,6 +257,8 @@ def add_control_routes(app: web.Application, emu: DiscordEmulator) -> None:
             retry_after=float(body.get("retry_after", 1.0)),
             after_processing=bool(body.get("after_processing")),
             hold_seconds=float(body.get("hold_seconds", 0.0)),
+            skip=int(body.get("skip", 0)),
+            channel_id=int(body["channel_id"]) if body.get("channel_id") is not None else None,
         )
         return {"ok": True}
 

@@ -29,10 +29,20 @@ class Fault:
     # Hold the answer this long before giving it: a client killed meanwhile never learns whether
     # its request took effect (after_processing: it did; otherwise: it did not).
     hold_seconds: float = 0.0
+    # Let this many matching requests through first (to fail, say, the second part of a post).
+    skip: int = 0
+    # Only requests for this channel (a `{channel_id}` route), where other channels are busy too.
+    channel_id: int | None = None
     fired: int = 0
+    passed: int = 0
 
-    def matches(self, method: str, template: str) -> bool:
-        return self.fired < self.times and self.method == method and self.template == template
+    def matches(self, method: str, template: str, params: dict[str, str]) -> bool:
+        return (
+            self.fired < self.times
+            and self.method == method
+            and self.template == template
+            and (self.channel_id is None or params.get("channel_id") == str(self.channel_id))
+        )
 
 
 @dataclass
@@ -43,9 +53,12 @@ class FaultInjector:
         self.faults.append(fault)
         return fault
 
-    def take(self, method: str, template: str, *, after_processing: bool) -> Fault | None:
+    def take(self, method: str, template: str, params: dict[str, str], *, after_processing: bool) -> Fault | None:
         for fault in self.faults:
-            if fault.after_processing == after_processing and fault.matches(method, template):
+            if fault.after_processing == after_processing and fault.matches(method, template, params):
+                if fault.passed < fault.skip:
+                    fault.passed += 1
+                    continue
                 fault.fired += 1
                 return fault
         return None

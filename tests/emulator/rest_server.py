@@ -127,7 +127,7 @@ class RestServer:
         if not authorized and (not operation.auth_optional or "Authorization" in request.headers):
             raise errors.unauthorized()
         self._check_path_params(call, params)
-        fault = emu.faults.take(call.method, operation.template, after_processing=False)
+        fault = emu.faults.take(call.method, operation.template, params, after_processing=False)
         if fault is not None:
             if fault.status == 429:
                 emu.rate_limits.sent_429 += 1
@@ -141,7 +141,7 @@ class RestServer:
         if emu.validate and operation.request_content_types:
             self._validate(call, body, multipart, raw)
         answer = await handler(RestRequest(emu, operation, params, call.query, body, files, authorized))
-        fault = emu.faults.take(call.method, operation.template, after_processing=True)
+        fault = emu.faults.take(call.method, operation.template, params, after_processing=True)
         if fault is not None:
             return await held_fault_response(fault)
         return answer.to_response(decision.headers if decision is not None else None)

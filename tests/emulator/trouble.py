@@ -39,12 +39,26 @@ class TroubleMixin:
         after_processing: bool = False,
         is_global: bool = False,
         hold_seconds: float = 0.0,
+        skip: int = 0,
+        channel_id: int | None = None,
     ) -> Fault:
-        """Fail the next `times` matching requests (after_processing: do the work, then fail the answer)."""
+        """Fail the next `times` matching requests (after_processing: do the work, then fail the answer),
+        after letting `skip` of them through; only those for `channel_id` if given."""
         if self.spec.find(method, path_template) is None:
             raise ValueError(f"{method} {path_template} is not a route in Discord's spec")
         return self.faults.add(
-            Fault(method.upper(), path_template, status, times, retry_after, after_processing, is_global, hold_seconds)
+            Fault(
+                method.upper(),
+                path_template,
+                status,
+                times,
+                retry_after,
+                after_processing,
+                is_global,
+                hold_seconds,
+                skip=skip,
+                channel_id=channel_id,
+            )
         )
 
     async def gateway_reconnect(self, shard_id: int | None = None) -> None:

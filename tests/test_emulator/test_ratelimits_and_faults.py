@@ -124,3 +124,23 @@ async def test_login_with_a_bare_http_client(emu: DiscordEmulator) -> None:
         assert int(me["id"]) == emu.bot_user_id and me["bot"] is True
     finally:
         await http.close()
+
+
+async def test_a_fault_can_let_requests_through_first_and_keep_to_one_channel(
+    emu: DiscordEmulator, world: World, start_client: ClientFactory
+) -> None:
+    client = await start_client()
+    channel = client.get_channel(world.channel.id)
+    other = world.guild.id  # any other id: the fault must not fire for requests elsewhere
+    assert isinstance(channel, discord.TextChannel)
+    elsewhere = emu.inject_fault("POST", "/channels/{channel_id}/messages", status=503, channel_id=other)
+    second = emu.inject_fault("POST", "/channels/{channel_id}/messages", status=503, skip=1, channel_id=channel.id)
+
+    await channel.send("first part")
+    with pytest.raises(discord.DiscordServerError):
+        await channel.send("second part")
+    await channel.send("third part")
+
+    assert (elsewhere.fired, second.fired) == (0, 1)
+    assert [c.status for c in emu.calls_to(CREATE)] == [200, 503, 200]
+    assert [m.content for m in emu.channel_messages(world.channel.id)] == ["first part", "third part"]
