@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from typing import TYPE_CHECKING, Any, cast
 
@@ -124,7 +125,9 @@ class ResultsButton(DynamicItem[Button[Any]], template=rf"{RESULTS_PREFIX}:(?P<i
             async with bot.db.reading() as session:
                 poll = await polls.get_poll(session, guild_id=interaction.guild_id or 0, poll_id=self.poll_id)
                 results = await polls.poll_results(session, poll)
-            return PrivateReply(content="", embeds=[render_results_detail(results)])
+            detail = render_results_detail(results)
+            files = [discord.File(io.BytesIO(detail.csv), filename=detail.csv_name)] if detail.csv else []
+            return PrivateReply(content=detail.note, embeds=detail.embeds, files=files)
 
         await reply_privately(interaction, work)
 
