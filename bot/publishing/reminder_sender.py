@@ -2,8 +2,9 @@
 
 The claim (a committed conditional update) comes first, so at most one process gets here for a
 reminder. What makes the post itself happen once is the nonce (a retried POST within Discord's
-nonce window returns the first message) and, for a reminder taken over from a process that died,
-a look at the channel's recent messages for the post it may already have made.
+nonce window returns the first message; each part of a reminder split over several posts has its
+own) and, for a reminder retried or taken over from a process that died, a look at the channel's
+recent messages for the parts already posted.
 """
 
 from __future__ import annotations
@@ -79,9 +80,8 @@ class ReminderSender:
             permanent = isinstance(exc, discord.Forbidden | discord.NotFound)
             reason = f"Discord answered {exc.status}: {exc.text or 'no reason given'}"
             log.warning("Reminder #%s was not posted: %s", reminder_id, reason)
-            REMINDERS.labels("failed" if permanent else "retried").inc()
             async with self.bot.db.transaction() as session:
-                return await reminders.mark_attempt_failed(
+                retry = await reminders.mark_attempt_failed(
                     session,
                     reminder_id=reminder_id,
                     worker=self.worker,
@@ -89,6 +89,9 @@ class ReminderSender:
                     now=discord.utils.utcnow(),
                     permanent=permanent,
                 )
+            # No retry: refused for good, or that was the last attempt.
+            REMINDERS.labels("retried" if retry is not None else "failed").inc()
+            return retry
         async with self.bot.db.transaction() as session:
             kept = await reminders.mark_sent(
                 session,
@@ -159,36 +162,48 @@ class ReminderSender:
     async def _post_in_channel(
         self, reminder: Reminder, channel_id: int, rendered: ReminderPost, *, view: discord.ui.View | None
     ) -> int | None:
+        """Post each part of the reminder once. Parts after the first answer the first, so a retry
+        (after a failed part, or a process that died between parts) can tell which are posted."""
         channel = self.bot.get_partial_messageable(channel_id, guild_id=reminder.guild_id)
-        if reminder.attempts > 1:
-            earlier = await self._earlier_post(channel, reminder.id)
-            if earlier is not None:
-                return earlier
-        first: int | None = None
-        for index, post in enumerate(rendered.posts):
-            message = await channel.send(
-                post.content,
-                embed=rendered.embed if index == 0 else discord.utils.MISSING,
-                view=view if index == 0 and view is not None else discord.utils.MISSING,
-                allowed_mentions=_only(post),
-                nonce=post_nonce(f"r{index}-" if index else "r", reminder.id, reminder.created_at),
-            )
-            first = first or message.id
+        earlier = await self._earlier_parts(channel, reminder.id) if reminder.attempts > 1 else []
+        first = earlier[0] if earlier else None
+        for index, post in enumerate(rendered.posts[len(earlier) :], start=len(earlier)):
+            nonce = post_nonce(f"r{index}-" if index else "r", reminder.id, reminder.created_at)
+            if first is None:  # the first part carries the embed (and a nudge's buttons)
+                message = await channel.send(
+                    post.content,
+                    embed=rendered.embed,
+                    view=view if view is not None else discord.utils.MISSING,
+                    allowed_mentions=_only(post),
+                    nonce=nonce,
+                )
+                first = message.id
+            else:
+                await channel.send(
+                    post.content,
+                    allowed_mentions=_only(post),
+                    nonce=nonce,
+                    reference=discord.MessageReference(
+                        message_id=first, channel_id=channel_id, fail_if_not_exists=False
+                    ),
+                )
         return first
 
-    async def _earlier_post(self, channel: discord.PartialMessageable, reminder_id: int) -> int | None:
-        """The post a process that died after posting (before recording it) made, if any."""
+    async def _earlier_parts(self, channel: discord.PartialMessageable, reminder_id: int) -> list[int]:
+        """The parts an earlier attempt posted (the first, then the replies to it), oldest first."""
         wanted = marker(reminder_id)
         me = self.bot.user.id if self.bot.user else None
-        async for message in channel.history(limit=HISTORY_LOOKBACK):
-            if message.author.id != me:
-                continue
-            if any(e.footer.text and e.footer.text.endswith(wanted) for e in message.embeds):
-                return message.id
-        return None
+        recent = [m async for m in channel.history(limit=HISTORY_LOOKBACK) if m.author.id == me]
+        first = next(
+            (m.id for m in recent if any(e.footer.text and e.footer.text.endswith(wanted) for e in m.embeds)), None
+        )
+        if first is None:
+            return []
+        replies = sorted(m.id for m in recent if m.reference is not None and m.reference.message_id == first)
+        return [first, *replies]
 
 
 def _only(post: Post) -> discord.AllowedMentions:
     return discord.AllowedMentions(
-        everyone=False, roles=False, users=[discord.Object(uid) for uid in post.ping_user_ids]
+        everyone=False, roles=False, replied_user=False, users=[discord.Object(uid) for uid in post.ping_user_ids]
     )

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.metrics import REMINDERS
 from bot.publishing.reminder_sender import ReminderSender
 from bot.services import reminders
 from bot.services.reminders import Timer
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 HORIZON = timedelta(minutes=10)
 SWEEP_SECONDS = 30
 PARALLEL_POSTS = 8
+DRAIN_LIMIT = 5.0  # seconds a shutdown waits for reminder posts in progress
 _PREFIX = "reminder:"
 
 
@@ -139,6 +141,7 @@ class ReminderTimers:
         except Exception:
             # The claim's lease runs out and the reminder is taken up again by a later pass.
             log.exception("Posting reminder #%s failed", reminder_id)
+            REMINDERS.labels("failed").inc()
         finally:
             self._in_flight.discard(reminder_id)
 
@@ -155,7 +158,16 @@ class ReminderTimers:
         if released:
             log.info("Released %d claimed reminders", released)
 
-    async def drain(self) -> None:
-        """Wait for posts in progress (at shutdown)."""
+    async def drain(self, limit: float = DRAIN_LIMIT) -> None:
+        """Wait for posts in progress (at shutdown), up to `limit` seconds; a post still waiting on
+        Discord then is abandoned, its claim left for `release_claims` to hand back."""
+        deadline = asyncio.get_running_loop().time() + limit
         while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                log.warning("Abandoning %d reminder posts still in progress at shutdown", len(self._tasks))
+                for task in self._tasks:
+                    task.cancel()
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+                return
+            await asyncio.wait(list(self._tasks), timeout=left)

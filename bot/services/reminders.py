@@ -167,16 +167,12 @@ async def claim(
 
 
 async def release_claims(session: AsyncSession, *, worker: str) -> int:
-    """Claims of `worker` back to pending (its attempt did not happen)."""
+    """Claims of `worker` back to pending, to be claimed again at once. The attempt keeps its
+    count: its post may have reached Discord, so the next one must look for it first."""
     result = await session.execute(
         update(Reminder)
         .where(Reminder.state == ReminderState.SENDING, Reminder.claimed_by == worker)
-        .values(
-            state=ReminderState.PENDING,
-            claimed_by=None,
-            lease_until=None,
-            attempts=Reminder.attempts - 1,
-        )
+        .values(state=ReminderState.PENDING, claimed_by=None, lease_until=None)
         .execution_options(synchronize_session=False)
     )
     return int(cast(CursorResult[Any], result).rowcount)
@@ -263,7 +259,8 @@ def reason_to_skip(claimed: ClaimedReminder, *, now: datetime) -> str | None:
             return reason
     assert meetup is not None
     if claimed.reminder.kind == ReminderKind.STARTING:
-        return "the meetup was already over" if now >= meetup.ends_at else None
+        # Within the grace it is still "starting now"; past it, the meetup has started without it.
+        return "the meetup had already started" if is_late(claimed.reminder, now) else None
     return "the meetup had already started" if now >= meetup.starts_at else None
 
 

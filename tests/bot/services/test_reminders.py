@@ -197,3 +197,39 @@ async def test_failures_are_retried_with_growing_waits_then_recorded(db: Databas
     assert waits == [15, 30, 60, 120]
     failed = (await rows_of(db.sessionmaker, meetup_id))[1]
     assert (failed.state, failed.attempts, failed.reason) == (ReminderState.FAILED, 5, "Discord answered 503")
+
+
+async def test_released_claims_go_back_to_pending_and_keep_their_attempt(db: Database) -> None:
+    meetup_id = await make(db.sessionmaker, "2026-12-05 19:00", zone="UTC", reminders="2h,1h")
+    _, early, late, _ = await rows_of(db.sessionmaker, meetup_id)
+    now = late.due_at + timedelta(seconds=1)
+    async with db.transaction() as s:
+        assert await reminders.claim(s, reminder_id=early.id, worker="stopping", now=now)
+        assert await reminders.claim(s, reminder_id=late.id, worker="other", now=now)
+    async with db.transaction() as s:  # at shutdown, only this process's own claims are handed back
+        assert await reminders.release_claims(s, worker="stopping") == 1
+    by_id = {r.id: r for r in await rows_of(db.sessionmaker, meetup_id)}
+    released, kept = by_id[early.id], by_id[late.id]
+    assert (released.state, released.claimed_by, released.lease_until) == (ReminderState.PENDING, None, None)
+    assert (kept.state, kept.claimed_by) == (ReminderState.SENDING, "other")
+    async with db.transaction() as s:  # claimable at once, not after the lease; as a retry that looks back
+        assert early.id in await reminders.due_reminder_ids(s, now=now)
+        assert await reminders.claim(s, reminder_id=early.id, worker="restarted", now=now)
+    again = {r.id: r for r in await rows_of(db.sessionmaker, meetup_id)}[early.id]
+    assert (again.state, again.claimed_by, again.attempts) == (ReminderState.SENDING, "restarted", 2)
+
+
+@pytest.mark.parametrize(
+    ("seconds_after", "skipped"),
+    [(0, None), (reminders.LATE_AFTER.total_seconds(), None), (61, "the meetup had already started")],
+)
+async def test_starting_now_is_posted_within_the_grace_and_skipped_after(
+    db: Database, seconds_after: float, skipped: str | None
+) -> None:
+    meetup_id = await make(db.sessionmaker, "2026-12-05 19:00", zone="UTC", reminders="none")
+    [starting] = [r for r in await rows_of(db.sessionmaker, meetup_id) if r.kind == ReminderKind.STARTING]
+    async with db.reading() as s:
+        claimed = await reminders.load_claimed(s, starting.id)
+    assert claimed is not None
+    now = starting.due_at + timedelta(seconds=seconds_after)
+    assert reminders.reason_to_skip(claimed, now=now) == skipped
