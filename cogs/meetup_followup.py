@@ -27,7 +27,7 @@ from bot.rendering.followup_texts import (
 )
 from bot.rendering.notices import safe_title
 from bot.rendering.time_format import full_and_relative, message_link
-from bot.services import followups, polls
+from bot.services import followups
 from bot.services.errors import DomainError, InvalidInput
 from bot.services.followups import Audience, AudienceKind, Proposal
 from bot.services.meetup_input import MeetupInput, check_start
@@ -102,7 +102,7 @@ class FollowupConfirm(discord.ui.View):
             self._take()
             options = self.plan.options
             if options is None and self.proposal is not None:
-                options = await _proposal_options(self.bot, self.proposal)
+                options = _proposal_options(self.proposal)
             assert options is not None
             try:
                 return await open_poll(self.bot, interaction, self.plan, options)
@@ -126,13 +126,13 @@ def _with_when(typed: MeetupInput, when: str) -> MeetupInput:
     )
 
 
-async def _proposal_options(bot: MeetupBot, proposal: Proposal) -> str:
-    """The first poll's times still ahead, for a poll among the audience."""
-    async with bot.db.reading() as session:
-        options = await polls.poll_options(session, proposal.poll.id)
-    ahead = [o for o in options if o.starts_at > discord.utils.utcnow()]
+def _proposal_options(proposal: Proposal) -> str:
+    """The meetup's poll's other times still ahead, for a poll among the audience."""
+    ahead = [o for o in proposal.candidates if o.starts_at > discord.utils.utcnow()]
     if len(ahead) < 2:
-        raise InvalidInput("The first poll has fewer than two times still ahead; run the command with `options`.")
+        raise InvalidInput(
+            "The meetup's poll has fewer than two other times still ahead; run the command with `options`."
+        )
     return "; ".join(f"<t:{int(o.starts_at.timestamp())}:F>" for o in ahead)
 
 

@@ -42,12 +42,13 @@ class Audience:
 
 @dataclass(frozen=True, slots=True)
 class Proposal:
-    """The best time for the audience among the first meetup's poll options still ahead."""
+    """The best time for the audience among the options of the meetup's own poll still ahead."""
 
     poll: Poll
     option: PollOption
     works: int  # audience members who said it works
     if_need_be: int
+    candidates: tuple[PollOption, ...]  # every option considered, in time order: a poll's times
 
 
 async def interested_ids(session: AsyncSession, meetup: Meetup) -> list[int]:
@@ -104,17 +105,22 @@ async def _with_status(session: AsyncSession, meetup_id: int, status: RsvpStatus
 
 
 async def propose_time(session: AsyncSession, audience: Audience, *, now: datetime) -> Proposal | None:
-    """From the poll the first meetup came from, the option still ahead that most of the audience
-    said works (then most works-or-if-need-be, then the earliest); None without such a poll."""
-    first = await _first_session(session, audience.meetup)
-    poll = await session.scalar(select(Poll).where(Poll.meetup_id == first.id))
+    """From the poll the meetup itself came from, the option still ahead (other than the meetup's
+    own time) that most of the audience said works, then most works-or-if-need-be, then the
+    earliest; None without such a poll or such an option."""
+    meetup = audience.meetup
+    poll = await session.scalar(select(Poll).where(Poll.meetup_id == meetup.id))
     if poll is None:
         return None
     options = list(
         (
             await session.scalars(
                 select(PollOption)
-                .where(PollOption.poll_id == poll.id, PollOption.starts_at > now)
+                .where(
+                    PollOption.poll_id == poll.id,
+                    PollOption.starts_at > now,
+                    PollOption.starts_at != meetup.starts_at,
+                )
                 .order_by(PollOption.starts_at)
             )
         ).all()
@@ -135,12 +141,7 @@ async def propose_time(session: AsyncSession, audience: Audience, *, now: dateti
         options,
         key=lambda o: (works.get(o.id, 0), works.get(o.id, 0) + maybe.get(o.id, 0), -o.starts_at.timestamp()),
     )
-    return Proposal(poll, best, works.get(best.id, 0), maybe.get(best.id, 0))
-
-
-async def _first_session(session: AsyncSession, meetup: Meetup) -> Meetup:
-    sessions = await series_sessions(session, meetup)
-    return sessions[0] if sessions else meetup
+    return Proposal(poll, best, works.get(best.id, 0), maybe.get(best.id, 0), tuple(options))
 
 
 def _carried_over(first: Meetup, typed: MeetupInput) -> MeetupInput:

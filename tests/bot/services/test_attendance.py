@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Meetup, RsvpSource
+from bot.db.models import Meetup, Poll, RsvpSource, VoteKind
 from bot.rendering.attendees import CSV_COLUMNS, render_attendees_csv
 from bot.rendering.followup_texts import followup_invitation
 from bot.services import attendance
 from bot.services.attendance import Phase, check_in, mark_attendance, phase_of
 from bot.services.errors import DomainError, NotOrganizer
-from bot.services.followups import AudienceKind, compute_audience, create_followup, series_record
+from bot.services.followups import (
+    AudienceKind,
+    Proposal,
+    compute_audience,
+    create_followup,
+    create_followup_poll,
+    propose_time,
+    series_record,
+)
 from bot.services.meetup_input import MeetupInput
+from bot.services.poll_finalize import finalize_poll
+from bot.services.polls import VoteRequest, choices_of, create_poll, poll_options, vote
 from bot.services.roster import load_roster
 from bot.services.rsvps import Answer, rsvp_to_meetup
-from tests.bot.services.factories import GUILD, MEMBER, NOW, ORGANIZER, make_meetup
+from tests.bot.services.factories import CHANNEL, GUILD, MEMBER, NOW, ORGANIZER, make_meetup
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -144,3 +154,93 @@ async def test_attended_columns_in_the_csv_and_long_invitations_split(sessionmak
     posts = followup_invitation(meetup, meetup, list(range(1000, 1250)), "https://discord.com/channels/1/2/3")
     assert [len(p.ping_user_ids) for p in posts] == [100, 100, 50]
     assert all(len(p.content) <= 2000 for p in posts)
+
+
+async def poll_with_votes(sessionmaker: Sessions, options: str, votes: dict[int, list[tuple[int, VoteKind]]]) -> Poll:
+    async with sessionmaker() as s, s.begin():
+        poll = await create_poll(
+            s,
+            guild_id=GUILD,
+            channel_id=CHANNEL,
+            actor=ORGANIZER,
+            typed=MeetupInput(title="Dinner", timezone="Asia/Seoul"),
+            options_text=options,
+            closes_text=None,
+            default_timezone="UTC",
+            now=NOW,
+        )
+    await cast_votes(sessionmaker, poll, votes)
+    return poll
+
+
+async def cast_votes(sessionmaker: Sessions, poll: Poll, votes: dict[int, list[tuple[int, VoteKind]]]) -> None:
+    """`votes`: option number -> (member, kind), cast one after another."""
+    async with sessionmaker() as s, s.begin():
+        options = await poll_options(s, poll.id)
+        at = 0
+        for number, voters in votes.items():
+            for user_id, kind in voters:
+                at += 1
+                mine = [o.id for o in options if (number - 1) == o.position]
+                earlier = await choices_of(s, poll_id=poll.id, user_id=user_id)
+                kept = [o.id for o in (earlier.yes if kind == VoteKind.YES else earlier.if_need_be)]
+                request = VoteRequest(user_id, kind, [*kept, *mine], NOW + timedelta(seconds=at))
+                await vote(s, guild_id=GUILD, poll_id=poll.id, request=request)
+
+
+async def finalize(sessionmaker: Sessions, poll: Poll, option: int) -> Meetup:
+    async with sessionmaker() as s, s.begin():
+        done = await finalize_poll(s, guild_id=GUILD, poll_id=poll.id, actor=ORGANIZER, option_number=option, now=NOW)
+    return done.meetup
+
+
+async def proposal_for(sessionmaker: Sessions, meetup: Meetup, kind: AudienceKind) -> Proposal | None:
+    async with sessionmaker() as s:
+        audience = await compute_audience(s, guild_id=GUILD, meetup_id=meetup.id, actor=ORGANIZER, kind=kind)
+        return await propose_time(s, audience, now=NOW)
+
+
+async def test_a_proposal_never_offers_the_meetup_s_own_time(sessionmaker: Sessions) -> None:
+    yes, maybe = VoteKind.YES, VoteKind.IF_NEED_BE
+    poll = await poll_with_votes(
+        sessionmaker,
+        "Dec 4 19:00; Dec 5 12:30; Dec 5 19:00",
+        {1: [(11, yes), (12, yes), (13, yes)], 2: [(11, maybe), (14, yes)], 3: [(12, yes), (14, maybe)]},
+    )
+    first = await finalize(sessionmaker, poll, 1)
+    proposal = await proposal_for(sessionmaker, first, AudienceKind.ALL)
+    assert proposal is not None and proposal.poll.id == poll.id
+    # Option 1 has the most "works" but is the meetup's own time; 2 and 3 tie on works (1 each) and
+    # on works + if need be (2 each): the earlier wins.
+    assert proposal.option.starts_at == datetime(2026, 12, 5, 3, 30, tzinfo=UTC)  # 12:30 in Seoul
+    assert (proposal.works, proposal.if_need_be) == (1, 1)
+    assert first.starts_at not in [o.starts_at for o in proposal.candidates] and len(proposal.candidates) == 2
+
+
+async def test_a_proposal_for_a_later_session_reads_that_session_s_own_poll(sessionmaker: Sessions) -> None:
+    yes = VoteKind.YES
+    first_poll = await poll_with_votes(
+        sessionmaker, "Dec 4 19:00; Dec 12 19:00", {1: [(11, yes)], 2: [(21, yes), (22, yes), (23, yes)]}
+    )
+    first = await finalize(sessionmaker, first_poll, 1)
+    async with sessionmaker() as s, s.begin():
+        second_poll = await create_followup_poll(
+            s,
+            guild_id=GUILD,
+            meetup_id=first.id,
+            actor=ORGANIZER,
+            typed=MeetupInput(),
+            options_text="Dec 10 19:00; Dec 11 19:00; Dec 13 19:00",
+            channel_id=CHANNEL,
+            default_timezone="UTC",
+            now=NOW,
+        )
+    await cast_votes(sessionmaker, second_poll, {1: [(21, yes)], 2: [(22, yes), (23, yes)], 3: [(21, yes)]})
+    second = await finalize(sessionmaker, second_poll, 1)
+    assert second.series_id == first.id
+    proposal = await proposal_for(sessionmaker, second, AudienceKind.ALL)
+    # The first poll's votes (three for Dec 12) are not this session's: its own poll says Dec 11.
+    assert proposal is not None and proposal.poll.id == second_poll.id
+    assert proposal.option.starts_at == datetime(2026, 12, 11, 10, 0, tzinfo=UTC)  # 19:00 in Seoul
+    assert proposal.works == 2
+    assert [o.starts_at.day for o in proposal.candidates] == [11, 13]  # not Dec 10, the session's own time
