@@ -160,7 +160,7 @@ class MeetupBot(commands.AutoShardedBot):
             await self.answers.drain()
             await self.votes.drain()
             await self.reminder_timers.drain()
-            await self.meetup_messages.coalescer.flush()
+            await self.meetup_messages.flush()
             await self.poll_messages.coalescer.flush()
             await self.reminder_timers.release_claims()
         await super().close()

@@ -6,9 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.publishing.meetup_messages import link_to
+from bot.publishing.meetup_messages import delivered_within, link_to
 from bot.publishing.scheduled_events import cancel_mirror, mirror_meetup
-from bot.rendering.notices import cancellation_notice, promotion_notice, time_change_notice
+from bot.rendering.notices import cancellation_notice, promotions_notice, time_change_notice
 from bot.rendering.time_format import full_and_relative
 from bot.services import meetups
 from bot.services.meetup_input import MeetupInput
@@ -20,6 +20,10 @@ MESSAGE_GONE = (
     "Its message (or channel) was deleted, so members don't see it there any more and were not notified; "
     "post a new meetup with `/meetup create` if they should."
 )
+
+# How long the organizer's answer waits for the notices to go out before saying they are on their
+# way: a channel at Discord's rate limit (5 posts per 5 seconds) can hold a notice for seconds.
+NOTICE_WAIT = 1.5
 
 _FIELD_NAMES = {
     "title": "title",
@@ -81,25 +85,39 @@ async def edit(
         return
     shown = await bot.meetup_messages.redraw(edited.id)
     link = link_to(edited)
-    posts = [promotion_notice(edited, uid, link) for uid in change.promoted_user_ids]
+    # One notice for everyone the new capacity let in, not one post each.
+    posts = promotions_notice(edited, change.promoted_user_ids, link) if change.promoted_user_ids else []
     if change.time_changed:
         posts += time_change_notice(edited, change.notify_user_ids, link)
-    if shown:
-        await bot.meetup_messages.announce(edited.channel_id, edited.guild_id, posts)
+    delivered: bool | None = False
+    if shown and posts:
+        sending = bot.meetup_messages.announce_soon(edited.channel_id, edited.guild_id, posts)
+        delivered = await delivered_within(sending, NOTICE_WAIT)
     await mirror_meetup(bot, edited)
+    await finish(interaction, render_edit_summary(change, shown=shown, delivered=delivered))
+
+
+def render_edit_summary(change: meetups.MeetupChange, *, shown: bool, delivered: bool | None) -> str:
+    """The organizer's answer to an edit: it says members were told only when the notice went out."""
+    edited = change.meetup
     changed = ", ".join(
         _FIELD_NAMES.get(f, f)
         for f in change.changed_fields
         if f != "ends_at" or "starts_at" not in change.changed_fields
     )
     summary = f"Meetup #{edited.id} updated ({changed}). It starts {full_and_relative(edited.starts_at)}."
-    if change.time_changed:
-        summary += f" {len(change.notify_user_ids)} members going or maybe were told of the new time."
+    told = {True: "were told", None: "are being told (the notice is on its way)", False: "could not be told"}
     if change.promoted_user_ids:
-        summary += f" {len(change.promoted_user_ids)} members moved from the waitlist to going."
+        promoted = len(change.promoted_user_ids)
+        summary += f" {promoted} members moved from the waitlist to going"
+        summary += f" and {told[delivered]}." if shown else " in the meetup's list."
+    if change.time_changed and shown:
+        summary += f" {len(change.notify_user_ids)} members going or maybe {told[delivered]} of the new time."
     if not shown:
         summary += f" {MESSAGE_GONE}"
-    await finish(interaction, summary)
+    elif delivered is False and (change.promoted_user_ids or change.time_changed):
+        summary += " Discord refused the notice in the channel; check that I may post there."
+    return summary
 
 
 @app_commands.command(name="cancel", description="Cancel a meetup and tell everyone who answered")
@@ -120,11 +138,21 @@ async def cancel(interaction: discord.Interaction, meetup: int, reason: str | No
     cancelled = cancellation.meetup
     bot.reminder_timers.refresh()
     shown = await bot.meetup_messages.redraw(cancelled.id)
+    delivered: bool | None = False
     if shown:
         notice = cancellation_notice(cancelled, cancellation.notify_user_ids, link_to(cancelled))
-        await bot.meetup_messages.announce(cancelled.channel_id, cancelled.guild_id, notice)
+        sending = bot.meetup_messages.announce_soon(cancelled.channel_id, cancelled.guild_id, notice)
+        delivered = await delivered_within(sending, NOTICE_WAIT)
     await cancel_mirror(bot, cancelled)
-    told = MESSAGE_GONE if not shown else f"{len(cancellation.notify_user_ids)} members who answered were told."
+    count = len(cancellation.notify_user_ids)
+    if not shown:
+        told = MESSAGE_GONE
+    elif delivered is None:
+        told = f"{count} members who answered are being told (the notice is on its way)."
+    elif delivered:
+        told = f"{count} members who answered were told."
+    else:
+        told = f"Discord refused the notice in the channel, so the {count} members who answered were not told."
     await finish(interaction, f"Meetup #{cancelled.id} is cancelled; {told}")
 
 

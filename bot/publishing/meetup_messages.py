@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from bot.db.models import Meetup, MeetupStatus
 from bot.publishing.coalescer import EditCoalescer
 from bot.publishing.nonces import post_nonce
 from bot.rendering.meetup_embed import render_meetup_embed
-from bot.rendering.notices import Post, promotion_notice
+from bot.rendering.notices import Post, promotions_notice
 from bot.rendering.time_format import message_link
 from bot.services import meetups
 from bot.services.attendance import phase_of
@@ -45,6 +46,10 @@ class MeetupMessages:
     def __init__(self, bot: MeetupBot) -> None:
         self.bot = bot
         self.coalescer = EditCoalescer(self._redraw_key)
+        # Members moved from the waitlist and not yet told, per meetup, and the task telling them.
+        self._promoted: dict[int, list[int]] = {}
+        self._tellers: dict[int, asyncio.Task[None]] = {}
+        self._notices: set[asyncio.Task[bool]] = set()
 
     def refresh(self, meetup_id: int) -> None:
         """Redraw the meetup's message soon (coalesced with other requests)."""
@@ -55,7 +60,31 @@ class MeetupMessages:
         if outcome.changed:
             self.refresh(outcome.meetup_id)
         if outcome.promoted_user_ids:
-            self.bot.loop.create_task(self._announce_promotions(outcome.meetup_id, outcome.promoted_user_ids))
+            self.tell_promoted(outcome.meetup_id, outcome.promoted_user_ids)
+
+    def tell_promoted(self, meetup_id: int, user_ids: Sequence[int]) -> None:
+        """Tell members moved from the waitlist, with one notice pinging exactly them. Promotions
+        that come while a notice is being posted (withdrawals during a burst, a channel at its
+        rate limit) share the next notice instead of each costing a post."""
+        self._promoted.setdefault(meetup_id, []).extend(user_ids)
+        if meetup_id not in self._tellers:
+            self._tellers[meetup_id] = asyncio.get_running_loop().create_task(
+                self._tell_promoted(meetup_id), name=f"promotions of meetup {meetup_id}"
+            )
+
+    def announce_soon(self, channel_id: int, guild_id: int, posts: Sequence[Post]) -> asyncio.Task[bool]:
+        """`announce` in the background, so that a reply need not wait behind the channel's rate
+        limit; the task says whether every post went out, and a shutdown waits for it."""
+        task = asyncio.get_running_loop().create_task(self.announce(channel_id, guild_id, posts))
+        self._notices.add(task)
+        task.add_done_callback(self._notices.discard)
+        return task
+
+    async def flush(self) -> None:
+        """Send the coalesced edits and the notices still on their way (at shutdown)."""
+        await self.coalescer.flush()
+        while self._tellers or self._notices:
+            await asyncio.gather(*self._tellers.values(), *self._notices, return_exceptions=True)
 
     async def post(self, meetup_id: int) -> discord.Message:
         """Post the meetup message in its channel, record it, and add the answer reactions."""
@@ -106,8 +135,9 @@ class MeetupMessages:
                 await meetups.record_shown_phase(session, meetup_id=meetup.id, phase=phase.value)
         return True
 
-    async def announce(self, channel_id: int, guild_id: int, posts: Sequence[Post]) -> None:
-        """Post notices that ping exactly the users each one names, and nobody else."""
+    async def announce(self, channel_id: int, guild_id: int, posts: Sequence[Post]) -> bool:
+        """Post notices that ping exactly the users each one names, and nobody else; False if
+        Discord refused one (the rest are then not tried)."""
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
         for post in posts:
             mentions = discord.AllowedMentions(
@@ -117,15 +147,25 @@ class MeetupMessages:
                 await channel.send(post.content, allowed_mentions=mentions)
             except discord.HTTPException as exc:
                 log.warning("Could not post a notice in channel %s: %s", channel_id, exc)
-                return
+                return False
+        return True
+
+    async def _tell_promoted(self, meetup_id: int) -> None:
+        try:
+            while user_ids := self._promoted.pop(meetup_id, None):
+                try:
+                    await self._announce_promotions(meetup_id, user_ids)
+                except Exception:
+                    log.exception("Telling %d promoted members of meetup #%s failed", len(user_ids), meetup_id)
+        finally:
+            self._tellers.pop(meetup_id, None)
 
     async def _announce_promotions(self, meetup_id: int, user_ids: Sequence[int]) -> None:
         async with self.bot.db.reading() as session:
             meetup = await session.get(Meetup, meetup_id)
         if meetup is None or meetup.message_missing:
             return
-        posts = [promotion_notice(meetup, uid, link_to(meetup)) for uid in user_ids]
-        await self.announce(meetup.channel_id, meetup.guild_id, posts)
+        await self.announce(meetup.channel_id, meetup.guild_id, promotions_notice(meetup, user_ids, link_to(meetup)))
 
     async def _redraw_key(self, key: Hashable) -> None:
         assert isinstance(key, int)
@@ -138,3 +178,9 @@ class MeetupMessages:
             else:
                 await meetups.mark_message_missing(session, meetup_id=meetup.id)
         log.info("The message of meetup #%s is gone (%s); it will not be edited again", meetup.id, exc.text)
+
+
+async def delivered_within(task: asyncio.Task[bool], seconds: float) -> bool | None:
+    """Whether the notices of `task` went out, or None if they are still on their way after `seconds`."""
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    return task.result() if done else None

@@ -53,6 +53,14 @@ def promotion_notice(meetup: Meetup, user_id: int, link: str | None) -> Post:
     return Post(f"<@{user_id}>, a seat opened up: you're now going to **{safe_title(meetup)}**{where}.", (user_id,))
 
 
+def promotions_notice(meetup: Meetup, user_ids: Sequence[int], link: str | None) -> list[Post]:
+    """One notice for everyone moved from the waitlist at once, pinging exactly them (split only
+    past Discord's mention and length limits)."""
+    where = f" ({link})" if link else ""
+    seats = "A seat" if len(user_ids) == 1 else f"{len(user_ids)} seats"
+    return with_mentions(f"{seats} opened up: you're now going to **{safe_title(meetup)}**{where}.", user_ids)
+
+
 def time_change_notice(meetup: Meetup, user_ids: Sequence[int], link: str | None) -> list[Post]:
     where = f" {link}" if link else ""
     header = f"**{safe_title(meetup)}** has a new time: {full_and_relative(meetup.starts_at)}.{where}"

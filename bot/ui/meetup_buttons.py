@@ -116,15 +116,14 @@ class CalendarButton(DynamicItem[Button[Any]], template=rf"{CALENDAR_PREFIX}:(?P
 
 
 def meetup_view(meetup_id: int, *, phase: Phase, cancelled: bool = False) -> discord.ui.View:
-    """The row of buttons for where the meetup is: answers until the end, "I'm here" from half an
-    hour before the start until two hours after the end, the calendar until the end (or for good
-    once cancelled)."""
+    """The row of buttons for where the meetup is: answers and the calendar until the end, "I'm
+    here" from half an hour before the start until two hours after the end; a cancelled meetup's
+    buttons are all disabled."""
     view = discord.ui.View(timeout=None)
     ahead = not cancelled and phase in (Phase.UPCOMING, Phase.CHECK_IN)
     for answer in Answer:
         view.add_item(RsvpButton(meetup_id, answer, disabled=not ahead))
-    # A cancelled meetup's .ics says so, which takes it out of calendars that imported it.
-    view.add_item(CalendarButton(meetup_id, disabled=not ahead and not cancelled))
+    view.add_item(CalendarButton(meetup_id, disabled=not ahead))
     if not cancelled and phase != Phase.UPCOMING:
         view.add_item(CheckInButton(meetup_id, disabled=phase == Phase.CLOSED))
     # Dispatch goes through the dynamic items' templates; a stopped view is not also kept in

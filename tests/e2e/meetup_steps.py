@@ -8,12 +8,24 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.models import Meetup, Rsvp
+from bot.db.models import AuditLogEntry, Meetup, Rsvp
 from bot.services.errors import DomainError
 from tests.e2e.harness import BotRunner, Server, run_command
 from tests.emulator import DiscordEmulator, InteractionHandle, MessageRecord, User
 
 FOOTER = re.compile(r"Meetup #(\d+)")
+
+# Discord's documented per-channel buckets: 5 messages posted, and 5 edits, per 5 seconds.
+DISCORD_CHANNEL_LIMITS = {
+    "POST /channels/{channel_id}/messages": (5, 5.0),
+    "PATCH /channels/{channel_id}/messages/{message_id}": (5, 5.0),
+}
+
+
+def limit_like_discord(emu: DiscordEmulator) -> None:
+    """Turn on the emulator's rate limits where a burst hits them, so a 429 would be seen."""
+    for route, (limit, per) in DISCORD_CHANNEL_LIMITS.items():
+        emu.configure_rate_limit(route, limit=limit, per=per)
 
 
 def future(days: int = 10, hour: int = 19) -> str:
@@ -72,6 +84,14 @@ async def stored_rsvps(runner: BotRunner, meetup_id: int) -> list[Rsvp]:
     assert runner.bot is not None
     async with runner.bot.db.reading() as session:
         rows = await session.scalars(select(Rsvp).where(Rsvp.meetup_id == meetup_id).order_by(Rsvp.id))
+        return list(rows.all())
+
+
+async def audit_log(runner: BotRunner) -> list[AuditLogEntry]:
+    """The audit log, oldest entry first."""
+    assert runner.bot is not None
+    async with runner.bot.db.reading() as session:
+        rows = await session.scalars(select(AuditLogEntry).order_by(AuditLogEntry.id))
         return list(rows.all())
 
 
