@@ -161,7 +161,7 @@ async def create_session(
         guild_id=made.guild_id,
         channel_id=made.channel_id,
         user_ids=plan.audience.user_ids,
-        posts_for=lambda users: followup_invitation(made, first, users, link),
+        posts_for=lambda users: followup_invitation(made, first, users, link, kind=plan.audience.kind),
         dm_text=followup_dm(safe_title(made), full_and_relative(made.starts_at), link),
     )
     return (
@@ -247,10 +247,10 @@ async def followup(
     if when:
         start = check_start(when, zone=zone, now=now)
         question = f"Create the follow-up at {full_and_relative(start.instant)} ({start.readable()}) for them?"
-        text = f"{render_audience(found)}\n\n{question}"
+        text = render_audience(found, then=question)
     elif options:
         count = len(parse_options(options, zone=zone, now=now))
-        text = f"{render_audience(found)}\n\nOpen a poll with {count} times for them?"
+        text = render_audience(found, then=f"Open a poll with {count} times for them?")
     elif proposal is not None:
         text = render_proposal(found, proposal)
     else:

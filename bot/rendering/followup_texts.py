@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.db.models import Meetup, Poll, RsvpStatus
-from bot.rendering.limits import MESSAGE_CONTENT, shorten
+from bot.rendering.limits import MESSAGE_CONTENT, fit_mentions, shorten
 from bot.rendering.notices import Post, safe_title, with_mentions
 from bot.rendering.time_format import full_and_relative, full_time
 from bot.services.attendance import HistoryEntry, Marked
@@ -23,7 +23,6 @@ _AUDIENCES = {
     AudienceKind.NO_SHOWS: "answered Going and did not attend",
     AudienceKind.ALL: "showed interest in it",
 }
-NAMES_SHOWN = 40
 
 
 def render_marked(marked: Marked, *, present: bool) -> str:
@@ -75,16 +74,17 @@ def render_series(records: Sequence[SessionRecord], links: dict[int, str | None]
     return text
 
 
-def render_audience(audience: Audience) -> str:
-    """Who a follow-up is for, as the organizer sees it before anything is posted."""
+def render_audience(audience: Audience, *, then: str = "") -> str:
+    """Who a follow-up is for, as the organizer sees it before anything is posted: the count, and
+    as many names as fit in one message beside the question `then` (the rest as "and N more")."""
     who = _AUDIENCES[audience.kind]
     head = (
         f"**{len(audience.user_ids)} member{'s' if len(audience.user_ids) != 1 else ''}** "
-        f"{who} (meetup #{audience.meetup.id} **{safe_title(audience.meetup)}**)"
+        f"{who} (meetup #{audience.meetup.id} **{safe_title(audience.meetup)}**):\n"
     )
-    names = " ".join(f"<@{uid}>" for uid in audience.user_ids[:NAMES_SHOWN])
-    more = f" and {len(audience.user_ids) - NAMES_SHOWN} more" if len(audience.user_ids) > NAMES_SHOWN else ""
-    return f"{head}:\n{names}{more}"
+    tail = f"\n\n{then}" if then else ""
+    names = fit_mentions(audience.user_ids, MESSAGE_CONTENT - len(head) - len(tail), empty="")
+    return f"{head}{names}{tail}"
 
 
 def render_no_audience(audience: Audience) -> str:
@@ -95,18 +95,29 @@ def render_no_audience(audience: Audience) -> str:
 
 
 def render_proposal(audience: Audience, proposal: Proposal) -> str:
-    return (
-        f"{render_audience(audience)}\n\n"
-        f"From the poll's votes, the best time for them is {full_and_relative(proposal.option.starts_at)}: "
+    return render_audience(
+        audience,
+        then=f"From the poll's votes, the best time for them is {full_and_relative(proposal.option.starts_at)}: "
         f"{proposal.works} said it works, {proposal.if_need_be} if need be. Create the follow-up then, "
-        "or open a poll for them instead?"
+        "or open a poll for them instead?",
     )
 
 
-def followup_invitation(followup: Meetup, first: Meetup, user_ids: Sequence[int], link: str | None) -> list[Post]:
+# Who the invitation is for, in the words of the audience the organizer chose.
+_INVITED = {
+    AudienceKind.MISSED: "for those who could not make it",
+    AudienceKind.DECLINED: "for those who said they could not go",
+    AudienceKind.NO_SHOWS: "for those who meant to come and could not make it",
+    AudienceKind.ALL: "for everyone who showed interest",
+}
+
+
+def followup_invitation(
+    followup: Meetup, first: Meetup, user_ids: Sequence[int], link: str | None, *, kind: AudienceKind
+) -> list[Post]:
     where = f" Answer here: {link}" if link else ""
     header = (
-        f"📣 A follow-up session of **{safe_title(first)}** for those who could not make it: "
+        f"📣 A follow-up session of **{safe_title(first)}** {_INVITED[kind]}: "
         f"**{safe_title(followup)}**, {full_and_relative(followup.starts_at)}.{where}"
     )
     return with_mentions(header, user_ids)

@@ -151,7 +151,9 @@ async def test_attended_columns_in_the_csv_and_long_invitations_split(sessionmak
     assert rows[0] == ",".join(CSV_COLUMNS) and CSV_COLUMNS[-2:] == ("attended", "attended_at_utc")
     by_user = {row.split(",")[0]: row.split(",") for row in rows[1:]}
     assert by_user["21"][-2] == "yes" and by_user["22"][-2:] == ["no", ""] and by_user["23"][2] == ""
-    posts = followup_invitation(meetup, meetup, list(range(1000, 1250)), "https://discord.com/channels/1/2/3")
+    posts = followup_invitation(
+        meetup, meetup, list(range(1000, 1250)), "https://discord.com/channels/1/2/3", kind=AudienceKind.MISSED
+    )
     assert [len(p.ping_user_ids) for p in posts] == [100, 100, 50]
     assert all(len(p.content) <= 2000 for p in posts)
 
