@@ -6,15 +6,20 @@ import csv
 import io
 from datetime import datetime
 
+from bot.db.models import RsvpStatus
 from tests.e2e.harness import BotRunner, Server, run_command
 from tests.e2e.meetup_steps import (
+    audit_log,
     buttons_of,
     click,
     create_meetup,
+    custom_id,
     future,
+    limit_like_discord,
     meetup_id_of,
     public_messages,
     stored_meetup,
+    stored_rsvps,
     wait_for_field,
 )
 from tests.emulator import DiscordEmulator
@@ -35,11 +40,20 @@ async def test_changing_the_time_pings_going_and_maybe_once(
     meetup_id, message = await answered_meetup(emu, server)
     a, b, _, d, _ = server.members[:5]
     before = len(public_messages(emu, server.channel.id))
+    old_start = (await stored_meetup(bot_running, meetup_id)).starts_at
     ix = await run_command(emu, server, server.organizer, "meetup edit", meetup=meetup_id, when=future(days=12))
     assert ix.ephemeral and ix.content is not None and "updated (time)" in ix.content
+    assert "3 members going or maybe were told of the new time." in ix.content
     notice = await emu.wait_for_message(server.channel.id, lambda m: "has a new time" in m.content)
     assert sorted(notice.pinged_user_ids) == sorted([a.id, b.id, d.id])
     meetup = await stored_meetup(bot_running, meetup_id)
+    (entry,) = [e for e in await audit_log(bot_running) if e.action == "meetup.edit"]
+    assert entry.actor_id == server.organizer.id and entry.target == f"meetup:{meetup_id}"
+    assert entry.details == {
+        "starts_at": old_start.isoformat(),
+        "ends_at": (old_start + (meetup.ends_at - meetup.starts_at)).isoformat(),
+        "changed": ["starts_at", "ends_at"],
+    }
     unix = int(meetup.starts_at.timestamp())
     await wait_for_field(emu, message, "When", lambda n, v: v.startswith(f"<t:{unix}:F>"))
     assert len(public_messages(emu, server.channel.id)) == before + 1
@@ -54,10 +68,46 @@ async def test_raising_capacity_promotes_and_lowering_it_below_going_is_refused(
     assert refused.content is not None and "2 members are already going" in refused.content
     assert (await stored_meetup(bot_running, meetup_id)).capacity == 2
     raised = await run_command(emu, server, server.organizer, "meetup edit", meetup=meetup_id, capacity=3)
-    assert raised.content is not None and "1 members moved from the waitlist" in raised.content
-    notice = await emu.wait_for_message(server.channel.id, lambda m: "a seat opened up" in m.content)
+    assert raised.content is not None and "1 members moved from the waitlist to going and were told" in raised.content
+    notice = await emu.wait_for_message(server.channel.id, lambda m: "opened up" in m.content)
     assert notice.pinged_user_ids == [c.id]
     await wait_for_field(emu, message, "Going (3 / 3)", lambda n, v: f"<@{c.id}>" in v)
+
+
+async def test_raising_capacity_by_n_lets_in_n_in_waitlist_order_with_one_notice(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    limit_like_discord(emu)  # one post per promoted member would run into Discord's 5 per 5 s
+    _, message = await create_meetup(emu, server, capacity=2)
+    meetup_id = meetup_id_of(message)
+    members = [emu.create_member(server.guild.id, f"fan{i}").id for i in range(14)]
+    for uid in members:
+        await emu.click_button(server.channel.id, message.id, custom_id(message, "Going"), uid)
+    await wait_for_field(emu, message, "Waitlist (12)", lambda n, v: True)
+    before = len(public_messages(emu, server.channel.id))
+    ix = await run_command(emu, server, server.organizer, "meetup edit", meetup=meetup_id, capacity=12)
+    assert ix.content is not None and "10 members moved from the waitlist to going and were told" in ix.content
+
+    promoted = members[2:12]  # the first ten of the waitlist, in its order
+    (notice,) = public_messages(emu, server.channel.id)[before:]
+    assert notice.content.startswith("10 seats opened up: you're now going to **Karaoke night**")
+    assert notice.content.endswith(" ".join(f"<@{uid}>" for uid in promoted))
+    assert notice.pinged_user_ids == promoted
+    assert notice.allowed_mentions is not None
+    assert [int(uid) for uid in notice.allowed_mentions["users"]] == promoted
+    assert not notice.allowed_mentions.get("parse") and not notice.allowed_mentions.get("roles")
+    rsvps = await stored_rsvps(bot_running, meetup_id)
+    assert {r.user_id for r in rsvps if r.status == RsvpStatus.GOING} == set(members[:12])
+    assert [(r.user_id, r.waitlist_position) for r in rsvps if r.status == RsvpStatus.WAITLISTED] == [
+        (members[12], 11),
+        (members[13], 12),
+    ]
+    await wait_for_field(emu, message, "Waitlist (2)", lambda n, v: v == f"1. <@{members[12]}>\n2. <@{members[13]}>")
+    edit = [e for e in await audit_log(bot_running) if e.action == "meetup.edit"]
+    assert [(e.actor_id, e.target, e.details) for e in edit] == [
+        (server.organizer.id, f"meetup:{meetup_id}", {"capacity": 2, "changed": ["capacity"]})
+    ]
+    assert emu.sent_429 == 0
 
 
 async def test_members_cannot_edit_or_cancel(emu: DiscordEmulator, server: Server, bot_running: BotRunner) -> None:
@@ -73,7 +123,7 @@ async def test_cancel_disables_buttons_and_pings_going_maybe_and_waitlisted_once
     emu: DiscordEmulator, server: Server, bot_running: BotRunner
 ) -> None:
     meetup_id, message = await answered_meetup(emu, server)
-    a, b, c, d, e = server.members[:5]
+    a, b, c, d, _ = server.members[:5]
     ix = await run_command(emu, server, server.organizer, "meetup cancel", meetup=meetup_id, reason="Typhoon")
     assert ix.content is not None and "is cancelled; 4 members" in ix.content
     notices = [m for m in public_messages(emu, server.channel.id) if "is cancelled" in m.content]
@@ -82,11 +132,8 @@ async def test_cancel_disables_buttons_and_pings_going_maybe_and_waitlisted_once
     assert "Typhoon" in notices[0].content
     updated = emu.message(message.id)
     assert updated.embeds[0]["description"].startswith("**This meetup is cancelled.** Typhoon")
-    answers = [b for b in buttons_of(updated) if b["label"] in ("Going", "Maybe", "Can't go")]
-    assert answers and all(b.get("disabled") for b in answers)
-    late = await click(emu, server, updated, "Add to calendar", e)
-    assert late.attachments  # the calendar still works; answering does not
-    # Clicking a disabled button cannot happen in Discord; a stale client's click is refused cleanly.
+    buttons = {b["label"]: b.get("disabled", False) for b in buttons_of(updated)}
+    assert buttons == {"Going": True, "Maybe": True, "Can't go": True, "Add to calendar": True}
     again = await run_command(emu, server, server.organizer, "meetup cancel", meetup=meetup_id)
     assert again.content is not None and "already cancelled" in again.content
 
@@ -161,6 +208,26 @@ async def test_a_deleted_message_or_channel_gets_organizers_a_clear_answer(
     cancelled = await run_command(emu, server, server.organizer, "meetup cancel", meetup=second_id)
     assert cancelled.content is not None and "was deleted" in cancelled.content
     assert (await stored_meetup(bot_running, second_id)).message_missing
+
+
+async def test_changing_the_time_after_the_message_was_deleted_does_not_claim_anyone_was_told(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    meetup_id, message = await answered_meetup(emu, server)
+    emu.delete_message(server.channel.id, message.id)
+    before = len(public_messages(emu, server.channel.id))
+    ix = await run_command(
+        emu, server, server.organizer, "meetup edit", meetup=meetup_id, when=future(days=12), capacity=3
+    )
+    assert ix.content is not None
+    assert "updated (time, capacity)" in ix.content
+    assert "1 members moved from the waitlist to going in the meetup's list." in ix.content
+    assert "was deleted" in ix.content and "were not notified" in ix.content
+    assert "told" not in ix.content
+    assert len(public_messages(emu, server.channel.id)) == before  # no notice to a channel without the meetup
+    meetup = await stored_meetup(bot_running, meetup_id)
+    assert meetup.message_missing and meetup.capacity == 3
+    assert [e.action for e in await audit_log(bot_running)] == ["meetup.create", "meetup.edit"]
 
 
 async def test_the_scheduled_event_follows_edits_and_cancellation(
