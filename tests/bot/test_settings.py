@@ -83,3 +83,18 @@ def test_shard_ids_are_read_from_a_comma_separated_list_and_checked(monkeypatch:
     monkeypatch.setenv("SHARD_IDS", "0")
     with pytest.raises(ValueError, match="shard_ids needs shard_count"):
         Settings()
+
+
+def test_operations_defaults_keep_the_health_endpoint_off_and_local() -> None:
+    settings = Settings()
+    assert settings.health_port is None  # off unless a port is given
+    assert settings.health_host == "127.0.0.1"  # and then only on this machine unless configured
+    assert settings.log_format == "text"
+
+
+def test_json_logs_are_chosen_by_the_log_format_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    assert Settings().log_format == "json"
+    monkeypatch.setenv("LOG_FORMAT", "xml")
+    with pytest.raises(ValidationError):
+        Settings()
