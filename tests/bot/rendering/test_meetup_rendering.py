@@ -9,7 +9,7 @@ from bot.rendering.attendees import CSV_COLUMNS, render_attendees_csv, render_at
 from bot.rendering.calendar import google_calendar_link, render_ics
 from bot.rendering.limits import EMBED_FIELD_VALUE, EMBED_TOTAL, fit_mentions
 from bot.rendering.meetup_embed import render_meetup_embed
-from bot.rendering.notices import cancellation_notice, promotion_notice, with_mentions
+from bot.rendering.notices import cancellation_notice, promotion_notice, promotions_notice, with_mentions
 from bot.services.roster import Roster, RosterEntry
 
 START = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
@@ -144,3 +144,18 @@ def test_long_mention_lists_are_split_over_posts() -> None:
     assert all(len(p.content) <= 2000 and len(p.ping_user_ids) <= 100 for p in posts)
     assert posts[0].content.startswith("Header\n")
     assert [uid for p in posts for uid in p.ping_user_ids] == ids
+
+
+def test_promoted_members_share_one_notice_that_pings_exactly_them() -> None:
+    hostile = meetup(title="@everyone party")
+    (one,) = promotions_notice(hostile, [42], "https://x")
+    assert one.content == "A seat opened up: you're now going to **@\u200beveryone party** (https://x).\n<@42>"
+    assert one.ping_user_ids == (42,)
+    (ten,) = promotions_notice(hostile, list(range(100, 110)), None)
+    assert ten.content.startswith("10 seats opened up: you're now going to ")
+    assert ten.ping_user_ids == tuple(range(100, 110))
+    # Past what one message can hold (2,000 characters, 100 mentions) the rest follow, in order.
+    many = promotions_notice(hostile, [10**18 + i for i in range(150)], None)
+    assert len(many) == 2
+    assert all(len(p.content) <= 2000 and len(p.ping_user_ids) <= 100 for p in many)
+    assert [uid for p in many for uid in p.ping_user_ids] == [10**18 + i for i in range(150)]
