@@ -3,31 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.database import Database
 from bot.db.models import Meetup, Reminder, ReminderKind, ReminderState
 from tests.e2e.harness import BotRunner, Server, poll_until, run_command
 from tests.e2e.meetup_steps import click, create_meetup, meetup_id_of, public_messages
-from tests.e2e.reminder_steps import reminder_id_of, reminder_posts, starts_in
+from tests.e2e.reminder_steps import (
+    reminder_id_of,
+    reminder_posts,
+    starts_in,
+    stopped_bot_database,
+    stored_reminders,
+    wait_for_state,
+)
 from tests.emulator import DiscordEmulator, MessageRecord, Permission
 
 PENDING = ReminderState.PENDING
-
-
-async def stored_reminders(runner: BotRunner, meetup_id: int) -> list[Reminder]:
-    assert runner.bot is not None
-    async with runner.bot.db.reading() as session:
-        rows = await session.scalars(
-            select(Reminder).where(Reminder.meetup_id == meetup_id).order_by(Reminder.due_at, Reminder.id)
-        )
-        return list(rows.all())
 
 
 async def test_reminders_are_on_time_and_ping_exactly_who_they_should(
@@ -93,21 +86,11 @@ async def test_a_429_then_a_502_on_the_post_leaves_exactly_one_reminder(
     emu.inject_fault("POST", route, status=502, after_processing=True)  # posted, but the answer is lost
     await poll_until(lambda: all(f.fired for f in emu.faults.faults), what="both faults", timeout=20)
     meetup_id = meetup_id_of(message)
-    rows = await _wait_for_state(bot_running, meetup_id, ReminderKind.BEFORE, ReminderState.SENT)
+    rows = await wait_for_state(bot_running, meetup_id, ReminderKind.BEFORE, ReminderState.SENT)
     posts = reminder_posts(emu, server, meetup_id)
     assert len(posts) == 1
     assert rows.message_id == posts[0].id
     assert posts[0].pinged_user_ids == [server.member.id]
-
-
-async def _wait_for_state(runner: BotRunner, meetup_id: int, kind: ReminderKind, state: ReminderState) -> Reminder:
-    deadline = time.monotonic() + 20
-    while True:
-        rows = [r for r in await stored_reminders(runner, meetup_id) if r.kind == kind]
-        if rows and rows[0].state == state:
-            return rows[0]
-        assert time.monotonic() < deadline, f"the {kind} reminder is {rows[0].state if rows else 'missing'}"
-        await asyncio.sleep(0.05)
 
 
 async def test_edit_moves_the_timers_and_cancel_removes_them(
@@ -144,7 +127,7 @@ async def test_reminders_missed_while_the_bot_was_down(
     later_id, started_id = meetup_id_of(later), meetup_id_of(started)
     await bot_running.stop()
     now = datetime.now(UTC)
-    async with _database(bot_running) as session:
+    async with stopped_bot_database(bot_running) as session:
         # As if the bot had been down for the last two hours, across both reminders' time.
         await session.execute(
             update(Reminder)
@@ -155,24 +138,13 @@ async def test_reminders_missed_while_the_bot_was_down(
             update(Meetup).where(Meetup.id == started_id).values(starts_at=now - timedelta(minutes=5))
         )
     await bot_running.start()
-    late = await _wait_for_state(bot_running, later_id, ReminderKind.BEFORE, ReminderState.SENT)
-    skipped = await _wait_for_state(bot_running, started_id, ReminderKind.BEFORE, ReminderState.SKIPPED)
+    late = await wait_for_state(bot_running, later_id, ReminderKind.BEFORE, ReminderState.SENT)
+    skipped = await wait_for_state(bot_running, started_id, ReminderKind.BEFORE, ReminderState.SKIPPED)
     posts = reminder_posts(emu, server, later_id)
     assert len(posts) == 1 and late.late and late.message_id == posts[0].id
     assert "Late:" in posts[0].content
     assert skipped.reason == "the meetup had already started"
     assert reminder_posts(emu, server, started_id) == []
-
-
-@contextlib.asynccontextmanager
-async def _database(runner: BotRunner) -> AsyncIterator[AsyncSession]:
-    """A transaction on the bot's database while the bot is stopped."""
-    database = Database.from_url(runner.database_url)
-    try:
-        async with database.transaction() as session:
-            yield session
-    finally:
-        await database.dispose()
 
 
 async def test_a_poll_gets_a_reminder_an_hour_before_it_closes(
@@ -222,7 +194,7 @@ async def test_a_reminder_discord_refuses_is_recorded_as_failed_with_the_reason(
     meetup_id = meetup_id_of(message)
     # The server takes away the bot's right to post in the channel after the meetup was posted.
     emu.set_channel_overwrite(server.channel.id, emu.bot_user_id, deny=int(Permission.SEND_MESSAGES), target_type=1)
-    failed = await _wait_for_state(bot_running, meetup_id, ReminderKind.BEFORE, ReminderState.FAILED)
+    failed = await wait_for_state(bot_running, meetup_id, ReminderKind.BEFORE, ReminderState.FAILED)
     assert failed.attempts == 1  # a missing permission does not mend itself by retrying
     assert failed.reason is not None and "403" in failed.reason
     assert reminder_posts(emu, server, meetup_id) == []
