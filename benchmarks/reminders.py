@@ -5,9 +5,10 @@
 
 The database is filled through the bot's own services before the bot starts (as if it had been
 running), then the real bot starts in its own process against the emulator in another. Prints:
-time from process start to reminder timers rebuilt (from the bot's own log line), how quickly a
-slash command is answered while the due reminders are being posted (the event loop's lag as a
-member feels it), lateness of the due reminders (the emulator's message time minus the
+time from process start to reminder timers rebuilt, and the longest the event loop was held
+meanwhile (both from the bot's own log line; nothing can be acknowledged while the loop is held);
+how quickly a slash command is answered while the due reminders are being posted (the event
+loop's lag as a member feels it); lateness of the due reminders (the emulator's message time minus the
 reminder's due time), and duplicates (posts per reminder beyond one).
 """
 
@@ -46,7 +47,7 @@ from bot.settings import to_async_database_url
 from tests.emulator.control_client import EmulatorControlClient, EmulatorControlError
 
 ORGANIZER = Actor(user_id=1, permissions=MANAGE_EVENTS)
-REBUILT = re.compile(r"Reminder timers set for (\d+) reminders")
+REBUILT = re.compile(r"Reminder timers set for (\d+) reminders.*held at most (\d+) ms")
 
 
 async def make_world(control: EmulatorControlClient, servers: int) -> list[tuple[int, int]]:
@@ -111,15 +112,16 @@ async def run(
     bot = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
     )
-    rebuilt_s = float("nan")
+    rebuilt_s = lag_ms = float("nan")
     assert bot.stderr is not None
     try:
         while True:
             line = (await asyncio.wait_for(bot.stderr.readline(), timeout=120)).decode()
             if not line:
                 raise RuntimeError("the bot exited during start-up")
-            if REBUILT.search(line):
+            if rebuilt := REBUILT.search(line):
                 rebuilt_s = time.monotonic() - spawned
+                lag_ms = float(rebuilt.group(2))
                 break
         drain = asyncio.create_task(_drain(bot.stderr))
         await wait_until_connected(control, identified, bot)
@@ -129,7 +131,14 @@ async def run(
         drain.cancel()
     finally:
         await stop_bot(bot)
-    return {"rebuilt_s": rebuilt_s, "acks": acks, "lateness": lateness, "duplicates": duplicates, "missing": missing}
+    return {
+        "rebuilt_s": rebuilt_s,
+        "lag_ms": lag_ms,
+        "acks": acks,
+        "lateness": lateness,
+        "duplicates": duplicates,
+        "missing": missing,
+    }
 
 
 async def _drain(stream: asyncio.StreamReader) -> None:
@@ -209,6 +218,8 @@ async def main(servers: int, pending: int, due: int, runs: int, database_url: st
     print(
         f"  process start to timers rebuilt: median {median(rebuilt):.2f} s ({', '.join(f'{x:.2f}' for x in rebuilt)})"
     )
+    lags = [r["lag_ms"] for r in results]
+    print(f"  event loop held at most, while rebuilding: median {median(lags):.0f} ms (worst {max(lags):.0f} ms)")
     acks = [percentile(r["acks"], 99) for r in results]
     worst = max(max(r["acks"]) for r in results)
     print(f"  a slash command answered while reminders fall due: p99 {median(acks):.0f} ms, worst {worst:.0f} ms")
@@ -221,6 +232,7 @@ async def main(servers: int, pending: int, due: int, runs: int, database_url: st
         "reminders",
         database_url,
         rebuilt_s=median(rebuilt),
+        rebuild_lag_ms=median(lags),
         lateness_p50_ms=p50,
         lateness_p99_ms=p99,
         lateness_max_ms=most,

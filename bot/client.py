@@ -18,6 +18,7 @@ from bot.db.database import Database
 from bot.db.migrate import upgrade_to_head
 from bot.health import HealthServer
 from bot.in_flight import InFlight
+from bot.loop_lag import LoopLagProbe
 from bot.metrics import INTERACTIONS, observe_command_latency, rate_limit_trace
 from bot.publishing.meetup_messages import MeetupMessages
 from bot.publishing.poll_messages import PollMessages
@@ -37,10 +38,12 @@ SHUTDOWN_TIMEOUT = 15.0
 
 
 def bot_intents() -> discord.Intents:
-    """No privileged intent: interactions carry the member, reactions arrive as raw events."""
+    """No privileged intent: interactions carry the member, reactions arrive as raw events, and
+    message events only tell the bot that a meetup or poll message was deleted (no content)."""
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_reactions = True
+    intents.guild_messages = True
     return intents
 
 
@@ -74,6 +77,9 @@ class MeetupBot(commands.AutoShardedBot):
             help_command=None,
             # Nothing the bot posts pings anyone unless a message opts in the exact users it means.
             allowed_mentions=discord.AllowedMentions.none(),
+            # Every event the bot uses is handled raw; a cache of the servers' chatter would only
+            # cost memory.
+            max_messages=None,
             # A count given means the gateway URL from the settings is used as is, with no
             # GET /gateway/bot; without one a single process runs the only shard.
             shard_count=settings.shard_count or 1,
@@ -106,10 +112,15 @@ class MeetupBot(commands.AutoShardedBot):
         self.scheduler.start()
         if self.health is not None:
             await self.health.start()
-        await rebuild_poll_timers(self)
-        await self.meetup_phases.start()
-        pending = await self.reminder_timers.start()
-        log.info("Reminder timers set for %d reminders due in the next minutes", pending)
+        async with LoopLagProbe() as lag:
+            await rebuild_poll_timers(self)
+            await self.meetup_phases.start()
+            pending = await self.reminder_timers.start()
+        log.info(
+            "Reminder timers set for %d reminders due in the next minutes (event loop held at most %.0f ms)",
+            pending,
+            lag.worst_ms,
+        )
         self.started_work = True
         await self.sync_commands(force=self.force_sync)
 
