@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import discord
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.db.database import Database
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import Reminder, ReminderKind, ReminderState
+from bot.rendering.reminder_posts import LATE_NOTE
 from bot.services.meetup_input import MeetupInput
 from bot.services.meetups import create_meetup
 from bot.services.organizers import MANAGE_EVENTS, Actor
@@ -71,9 +73,34 @@ async def wait_for_states(database_url: str, state: ReminderState, *, timeout: f
         await asyncio.sleep(0.2)
 
 
-@pytest.mark.parametrize("killed", ["after claiming, before posting", "after posting, before recording it"])
+async def shift_due_time(database_url: str, reminder_id: int, by: timedelta) -> None:
+    """Move a reminder's time, as if the bot had been down that much longer (rather than wait)."""
+    database = Database.from_url(database_url)
+    try:
+        async with database.transaction() as session:
+            row = await session.get(Reminder, reminder_id)
+            assert row is not None
+            await session.execute(
+                update(Reminder)
+                .where(Reminder.id == reminder_id)
+                .values(due_at=row.due_at + by, not_before=row.not_before + by)
+            )
+    finally:
+        await database.dispose()
+
+
+@pytest.mark.parametrize(
+    ("killed", "down_for"),
+    [
+        ("after claiming, before posting", None),
+        ("after posting, before recording it", None),
+        # Back after the late grace: the post says it is late (and the row records it).
+        ("after claiming, before posting", timedelta(minutes=2)),
+    ],
+    ids=["after claiming", "after posting", "after claiming, back two minutes later"],
+)
 async def test_a_bot_killed_mid_reminder_posts_it_exactly_once_after_restart(
-    emu: DiscordEmulator, database_url: str, tmp_path: Path, killed: str
+    emu: DiscordEmulator, database_url: str, tmp_path: Path, killed: str, down_for: timedelta | None
 ) -> None:
     server = build_server(emu)
     await plan_meetups(database_url, server, 1, starts_in_s=66)
@@ -90,6 +117,8 @@ async def test_a_bot_killed_mid_reminder_posts_it_exactly_once_after_restart(
     [claimed] = await before_reminders(database_url)
     assert claimed.state == ReminderState.SENDING
     assert len(reminder_posts(emu, server)) == (1 if posted_before_kill else 0)
+    if down_for is not None:
+        await shift_due_time(database_url, claimed.id, -down_for)
 
     second = await BotProcess(emu, database_url, tmp_path, REMINDER_LEASE_SECONDS=LEASE).start()
     try:
@@ -100,6 +129,10 @@ async def test_a_bot_killed_mid_reminder_posts_it_exactly_once_after_restart(
     assert len(posts) == 1, [p.content for p in posts]
     assert (sent.message_id, sent.attempts) == (posts[0].id, 2)
     assert reminder_id_of(posts[0]) == sent.id
+    # Taken over within the grace it is on time; later than that it is late, and says so.
+    late = down_for is not None
+    assert sent.late is late
+    assert (LATE_NOTE in posts[0].content) is late
 
 
 async def test_two_bot_processes_on_one_database_post_every_reminder_once(
@@ -107,6 +140,9 @@ async def test_two_bot_processes_on_one_database_post_every_reminder_once(
 ) -> None:
     server = build_server(emu)
     await plan_meetups(database_url, server, 24, starts_in_s=64)
+    # The first post is held for two seconds: the process making it has its hands full (its posts
+    # in the channel wait behind that one), so the other process has to take its share.
+    emu.inject_fault(*POST, status=500, hold_seconds=2, channel_id=server.channel.id)
     processes = [BotProcess(emu, database_url, tmp_path / f"bot{n}") for n in range(2)]
     for process in processes:
         process.workdir.mkdir()
@@ -121,5 +157,5 @@ async def test_two_bot_processes_on_one_database_post_every_reminder_once(
     assert sorted(per_reminder) == sorted(r.id for r in rows)
     assert set(per_reminder.values()) == {1}, per_reminder
     assert {r.message_id for r in rows} == {p.id for p in posts}
-    assert len({r.claimed_by for r in rows}) >= 1
+    assert len({r.claimed_by for r in rows}) == 2, "both processes posted reminders"
     assert all(FOOTER.search(p.embeds[0]["footer"]["text"]) for p in posts)
