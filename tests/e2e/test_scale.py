@@ -6,6 +6,7 @@ import asyncio
 import re
 from pathlib import Path
 
+import discord
 import pytest
 from sqlalchemy import func, select
 
@@ -33,6 +34,7 @@ pytestmark = pytest.mark.slow
 
 CAPACITY = 5
 CLICKS = 12  # per meetup
+LEASE = 8  # seconds: long enough that process 0 still holds its claim when it is killed
 POLL_OPTIONS = "2027-01-10 19:00; 2027-01-11 19:00"
 
 
@@ -73,15 +75,31 @@ async def stored(database_url: str) -> tuple[list[Meetup], list[Rsvp], list[Remi
         await database.dispose()
 
 
+def server_on_shard(emu: DiscordEmulator, shard: int) -> Server:
+    while shard_of((server := build_server(emu)).guild.id, 2) != shard:
+        pass
+    return server
+
+
+async def reminder_being_sent(database_url: str, guild_id: int) -> Reminder:
+    while True:
+        _, _, reminders = await stored(database_url)
+        [row] = [r for r in reminders if r.guild_id == guild_id and r.kind == ReminderKind.BEFORE]
+        if row.state == ReminderState.SENDING:
+            return row
+        await asyncio.sleep(0.05)
+
+
 async def test_a_process_killed_mid_burst_loses_nothing_and_the_other_posts_every_reminder_once(
     emu: DiscordEmulator, database_url: str, tmp_path: Path
 ) -> None:
     servers = servers_on_both_shards(emu)
+    held = server_on_shard(emu, 0)  # its reminder is being posted by process 0 when that one dies
     processes = {}
     for shard in (0, 1):
         workdir = tmp_path / f"shard{shard}"
         workdir.mkdir()
-        env = {"SHARD_COUNT": "2", "SHARD_IDS": str(shard), "REMINDER_LEASE_SECONDS": "5"}
+        env = {"SHARD_COUNT": "2", "SHARD_IDS": str(shard), "REMINDER_LEASE_SECONDS": str(LEASE)}
         processes[shard] = BotProcess(emu, database_url, workdir, **env)
     await processes[0].start()  # the first one migrates the database
     await processes[1].start()
@@ -109,10 +127,23 @@ async def test_a_process_killed_mid_burst_loses_nothing_and_the_other_posts_ever
             for member in server.members[:3]:
                 await vote(emu, server, member, "Works for me", [2])
 
+        # A meetup on process 0's shard whose reminder is due in a few seconds; process 0 planned it,
+        # so its timer claims it. The emulator holds the post's answer (and then refuses it), so the
+        # claim is still open when process 0 dies.
+        await run_command(emu, held, held.organizer, "meetup create", title="Held", when=starts_in(63), reminders="1m")
+        emu.inject_fault(
+            "POST", "/channels/{channel_id}/messages", status=500, hold_seconds=15, channel_id=held.channel.id
+        )
+        claim = await asyncio.wait_for(reminder_being_sent(database_url, held.guild.id), timeout=15)
+        assert processes[0].process is not None
+        dead_worker = claim.claimed_by
+        assert dead_worker is not None and dead_worker.split(":")[1] == str(processes[0].process.pid)
+
         clicks: list[tuple[Server, int, InteractionHandle]] = []
         for round_ in range(CLICKS):
             if round_ == CLICKS // 2:
                 await processes[0].kill()  # mid-burst, with no warning at all
+                killed_at = discord.utils.utcnow()
             for server in servers:
                 message = messages[server.guild.id]
                 user = server.members[round_]
@@ -125,7 +156,7 @@ async def test_a_process_killed_mid_burst_loses_nothing_and_the_other_posts_ever
         for _ in range(400):
             _, _, reminders = await stored(database_url)
             before = [r for r in reminders if r.kind == ReminderKind.BEFORE]
-            if before and all(r.state == ReminderState.SENT for r in before):
+            if len(before) == len(servers) + 1 and all(r.state == ReminderState.SENT for r in before):
                 break
             await asyncio.sleep(0.1)
     finally:
@@ -133,6 +164,8 @@ async def test_a_process_killed_mid_burst_loses_nothing_and_the_other_posts_ever
             await process.stop()
 
     meetups, rsvps, reminders = await stored(database_url)
+    [held_meetup] = [m for m in meetups if m.guild_id == held.guild.id]
+    meetups = [m for m in meetups if m is not held_meetup]
     assert len(meetups) == len(servers)
     assert await poll_votes(database_url) == {(p, 2): 3 for p in range(1, len(servers) + 1)}
     confirmed = {
@@ -154,6 +187,12 @@ async def test_a_process_killed_mid_burst_loses_nothing_and_the_other_posts_ever
         if on_live_shard:
             assert (len(going), len(waiting)) == (CAPACITY, CLICKS - CAPACITY)
     before = [r for r in reminders if r.kind == ReminderKind.BEFORE]
-    assert len(before) == len(servers) and all(r.state == ReminderState.SENT for r in before)
-    for server in servers:
+    assert len(before) == len(servers) + 1 and all(r.state == ReminderState.SENT for r in before)
+    for server in [*servers, held]:
         assert len(reminder_posts(emu, server)) == 1, server.guild.id
+    # Process 0 died holding the claim (its lease still running); the survivor took it over after
+    # the lease and posted it: once, on its second attempt.
+    [taken_over] = [r for r in before if r.meetup_id == held_meetup.id]
+    assert claim.lease_until is not None and claim.lease_until > killed_at
+    assert taken_over.claimed_by != dead_worker and taken_over.attempts == 2
+    assert taken_over.message_id == reminder_posts(emu, held)[0].id
