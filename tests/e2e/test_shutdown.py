@@ -48,7 +48,7 @@ async def test_sigterm_during_a_burst_loses_no_answer_and_no_reminder(
             server.organizer,
             "meetup create",
             title="Burst",
-            when=starts_in(64),
+            when=starts_in(70),  # its reminder is due once the burst is under way
             capacity=10,
             reminders="1m",
         )
@@ -63,10 +63,18 @@ async def test_sigterm_during_a_burst_loses_no_answer_and_no_reminder(
             user = server.members[member_index]
             clicks.append((user.id, await emu.click_button(server.channel.id, message.id, going, user.id)))
 
+        # The reminder's post gets no answer for 20 seconds: it is in progress when the signal comes.
+        emu.inject_fault(
+            "POST", "/channels/{channel_id}/messages", status=500, hold_seconds=20, channel_id=server.channel.id
+        )
         for index in range(40):  # the first half of the burst
             await clicking(index)
-        # The signal comes once the bot has taken on part of the burst.
+        # The signal comes once the bot has taken on part of the burst, and claimed the reminder.
         await emu.wait_for(lambda: sum(h.acknowledged for _, h in clicks) >= 20, timeout=10, what="20 answers")
+        await emu.wait_for(lambda: emu.faults.faults[0].fired, timeout=20, what="the reminder's post")
+        _, reminders = await stored(database_url, meetup_id)
+        claimed = next(r for r in reminders if r.kind == ReminderKind.BEFORE)
+        assert (claimed.state, claimed.attempts) == (ReminderState.SENDING, 1)
         assert bot.process is not None
         bot.process.send_signal(signal.SIGTERM)
         for index in range(40, 80):  # the rest arrives while the bot shuts down
@@ -95,7 +103,14 @@ async def test_sigterm_during_a_burst_loses_no_answer_and_no_reminder(
     assert fields["Going"] == "Going (10 / 10)"
     assert fields["Waitlist"] == f"Waitlist ({len(rsvps) - 10})"
 
-    # The reminder, due around the shutdown, is posted exactly once after the restart.
+    # The reminder's post was still waiting on Discord: the bot gave up on it and handed the claim
+    # back, so a restart need not wait for the lease.
+    _, reminders = await stored(database_url, meetup_id)
+    released = next(r for r in reminders if r.kind == ReminderKind.BEFORE)
+    assert (released.state, released.claimed_by, released.lease_until) == (ReminderState.PENDING, None, None)
+    assert reminder_posts(emu, server, meetup_id) == []
+
+    # After the restart it is posted exactly once, as a retry that looked for an earlier post first.
     again = await BotProcess(emu, database_url, tmp_path).start()
     try:
         for _ in range(300):
@@ -106,5 +121,6 @@ async def test_sigterm_during_a_burst_loses_no_answer_and_no_reminder(
             await asyncio.sleep(0.1)
     finally:
         await again.stop()
-    assert before.state == ReminderState.SENT
-    assert len(reminder_posts(emu, server, meetup_id)) == 1
+    assert (before.state, before.attempts) == (ReminderState.SENT, 2)
+    [post] = reminder_posts(emu, server, meetup_id)
+    assert before.message_id == post.id
