@@ -7,11 +7,13 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import update
 
 from bot.db.models import Meetup, Reminder, ReminderKind, ReminderState
 from bot.rendering.limits import MESSAGE_CONTENT
-from tests.e2e.harness import BotRunner, Server, build_server
+from bot.services.reminders import MAX_ATTEMPTS
+from tests.e2e.harness import BotRunner, Server, build_server, poll_until
 from tests.e2e.meetup_steps import click, create_meetup, custom_id, meetup_id_of, public_messages
 from tests.e2e.reminder_steps import (
     reminder_posts,
@@ -51,8 +53,6 @@ def parts_of(emu: DiscordEmulator, server: Server, first: MessageRecord) -> list
 async def test_a_reminder_split_over_two_posts_pings_everyone_once_when_its_second_post_fails(
     emu: DiscordEmulator, server: Server, bot_running: BotRunner, part_made: bool
 ) -> None:
-    bot = bot_running.bot
-    assert bot is not None
     _, message = await create_meetup(emu, server, title="Welcome dinner", reminders="1h")
     meetup_id = meetup_id_of(message)
     await everyone_going(emu, server, message)
@@ -68,15 +68,7 @@ async def test_a_reminder_split_over_two_posts_pings_everyone_once_when_its_seco
     )
     if part_made:
         emu.messages.nonce_window = 0  # long gone by the retry: only the look back can find the part
-    # Bring the hour-before reminder to now (rather than wait for it).
-    async with bot.db.transaction() as session:
-        soon = datetime.now(UTC) + timedelta(seconds=1)
-        await session.execute(
-            update(Reminder)
-            .where(Reminder.meetup_id == meetup_id, Reminder.kind == ReminderKind.BEFORE)
-            .values(due_at=soon, not_before=soon)
-        )
-    await bot.reminder_timers.sync()
+    await bring_forward(bot_running, meetup_id)
 
     sent = await wait_for_state(bot_running, meetup_id, ReminderKind.BEFORE, ReminderState.SENT, timeout=40)
     assert sent.attempts == 2  # the first attempt failed on its second post
@@ -135,3 +127,49 @@ async def test_a_bot_down_across_the_start_posts_no_starting_now_and_records_it_
     await asyncio.sleep(1)  # a wrong post, if any, would come now
     assert reminder_posts(emu, server, meetup_id) == []
     assert {r.state for r in await stored_reminders(bot_running, meetup_id)} == {ReminderState.SKIPPED}
+
+
+def reminders_counted(outcome: str) -> float:
+    """The bot's Prometheus count of reminders with this outcome (it runs in this process)."""
+    return REGISTRY.get_sample_value("meetup_bot_reminders_total", {"outcome": outcome}) or 0.0
+
+
+async def bring_forward(runner: BotRunner, meetup_id: int, **values: object) -> None:
+    """The meetup's hour-before reminder due in a second (rather than in an hour)."""
+    assert runner.bot is not None
+    async with runner.bot.db.transaction() as session:
+        soon = datetime.now(UTC) + timedelta(seconds=1)
+        await session.execute(
+            update(Reminder)
+            .where(Reminder.meetup_id == meetup_id, Reminder.kind == ReminderKind.BEFORE)
+            .values(due_at=soon, not_before=soon, **values)
+        )
+    await runner.bot.reminder_timers.sync()
+
+
+async def test_a_failed_last_attempt_and_an_unexpected_error_are_counted_as_failed(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = bot_running.bot
+    assert bot is not None
+    _, last_try = await create_meetup(emu, server, title="Last try", reminders="1h")
+    _, broken = await create_meetup(emu, server, title="Broken", reminders="1h")
+    failed, retried = reminders_counted("failed"), reminders_counted("retried")
+
+    # A temporary error on the last attempt leaves the reminder failed: not "retried".
+    emu.inject_fault("POST", "/channels/{channel_id}/messages", status=503, channel_id=server.channel.id)
+    await bring_forward(bot_running, meetup_id_of(last_try), attempts=MAX_ATTEMPTS - 1)
+    row = await wait_for_state(bot_running, meetup_id_of(last_try), ReminderKind.BEFORE, ReminderState.FAILED)
+    assert row.attempts == MAX_ATTEMPTS and row.reason is not None and "503" in row.reason
+    assert (reminders_counted("failed"), reminders_counted("retried")) == (failed + 1, retried)
+
+    # An error that is not Discord's (here a bug in posting) counts as a failed attempt too; the
+    # claim stays for its lease to run out.
+    async def crash(reminder_id: int, *, now: datetime) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(bot.reminder_timers.sender, "deliver", crash)
+    await bring_forward(bot_running, meetup_id_of(broken))
+    await wait_for_state(bot_running, meetup_id_of(broken), ReminderKind.BEFORE, ReminderState.SENDING)
+    await poll_until(lambda: reminders_counted("failed") == failed + 2, what="the crash to be counted")
+    assert reminder_posts(emu, server) == []
