@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
@@ -26,12 +27,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Edits of one meetup message at most this often: Discord allows 5 edits per 5 seconds in a channel.
+EDIT_SPACING = 1.0
+
 UNKNOWN_MESSAGE = 10008
 UNKNOWN_CHANNEL = 10003
 
 
 def link_to(meetup: Meetup) -> str | None:
-    if meetup.message_id is None:
+    """A link to the meetup's message, or None once it is gone (a dead link helps nobody)."""
+    if meetup.message_id is None or meetup.message_missing:
         return None
     return message_link(meetup.guild_id, meetup.channel_id, meetup.message_id)
 
@@ -50,6 +55,7 @@ class MeetupMessages:
         self._promoted: dict[int, list[int]] = {}
         self._tellers: dict[int, asyncio.Task[None]] = {}
         self._notices: set[asyncio.Task[bool]] = set()
+        self._last_edit: dict[int, float] = {}  # meetup id -> when its message was last edited
 
     def refresh(self, meetup_id: int) -> None:
         """Redraw the meetup's message soon (coalesced with other requests)."""
@@ -110,8 +116,11 @@ class MeetupMessages:
                 break
         return message
 
-    async def redraw(self, meetup_id: int) -> bool:
-        """Edit the meetup message to show the database's current state; False if it is gone."""
+    async def redraw(self, meetup_id: int, *, paced: bool = False) -> bool:
+        """Edit the meetup message to show the database's current state; False if it is gone.
+        `paced`: not sooner than EDIT_SPACING after the message's previous edit."""
+        if paced:
+            await self._keep_pace(meetup_id)
         async with self.bot.db.reading() as session:
             meetup = await session.get(Meetup, meetup_id)
             if meetup is None or meetup.message_id is None or meetup.message_missing:
@@ -122,6 +131,7 @@ class MeetupMessages:
         )
         phase = phase_of(meetup, discord.utils.utcnow())
         view = meetup_view(meetup.id, phase=phase, cancelled=meetup.status == MeetupStatus.CANCELLED)
+        self._last_edit[meetup.id] = time.monotonic()
         try:
             await message.edit(embed=render_meetup_embed(roster, phase), view=view)
         except discord.NotFound as exc:
@@ -169,7 +179,18 @@ class MeetupMessages:
 
     async def _redraw_key(self, key: Hashable) -> None:
         assert isinstance(key, int)
-        await self.redraw(key)
+        await self.redraw(key, paced=True)
+
+    async def _keep_pace(self, meetup_id: int) -> None:
+        # The coalescer spaces the starts of redraws; reading the roster takes longer under load
+        # at one time than another, so the edits themselves are spaced here, before the read (the
+        # edit then shows what the database holds when it goes out).
+        last = self._last_edit.get(meetup_id)
+        if last is not None:
+            await asyncio.sleep(last + EDIT_SPACING - time.monotonic())
+        if len(self._last_edit) > 1000:  # only recent edits matter
+            horizon = time.monotonic() - EDIT_SPACING
+            self._last_edit = {k: t for k, t in self._last_edit.items() if t > horizon}
 
     async def _record_missing(self, meetup: Meetup, exc: discord.NotFound) -> None:
         async with self.bot.db.transaction() as session:
