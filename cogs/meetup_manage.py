@@ -24,6 +24,10 @@ MESSAGE_GONE = (
 # How long the organizer's answer waits for the notices to go out before saying they are on their
 # way: a channel at Discord's rate limit (5 posts per 5 seconds) can hold a notice for seconds.
 NOTICE_WAIT = 1.5
+# Said when that wait ran out. discord.py also holds a post that used the last of the channel's
+# allowance until the allowance renews, so the notice may in fact be out already.
+ON_ITS_WAY = "The notice can take a few seconds: Discord limits how fast I may post in the channel."
+REFUSED = "Discord refused the notice in the channel; check that I may post there."
 
 _FIELD_NAMES = {
     "title": "title",
@@ -106,17 +110,17 @@ def render_edit_summary(change: meetups.MeetupChange, *, shown: bool, delivered:
         if f != "ends_at" or "starts_at" not in change.changed_fields
     )
     summary = f"Meetup #{edited.id} updated ({changed}). It starts {full_and_relative(edited.starts_at)}."
-    told = {True: "were told", None: "are being told (the notice is on its way)", False: "could not be told"}
+    told = {True: "were told", None: "are being told", False: "could not be told"}[delivered]
     if change.promoted_user_ids:
         promoted = len(change.promoted_user_ids)
         summary += f" {promoted} members moved from the waitlist to going"
-        summary += f" and {told[delivered]}." if shown else " in the meetup's list."
+        summary += f" and {told}." if shown else " in the meetup's list."
     if change.time_changed and shown:
-        summary += f" {len(change.notify_user_ids)} members going or maybe {told[delivered]} of the new time."
+        summary += f" {len(change.notify_user_ids)} members going or maybe {told} of the new time."
     if not shown:
         summary += f" {MESSAGE_GONE}"
-    elif delivered is False and (change.promoted_user_ids or change.time_changed):
-        summary += " Discord refused the notice in the channel; check that I may post there."
+    elif change.promoted_user_ids or change.time_changed:
+        summary += {True: "", None: f" {ON_ITS_WAY}", False: f" {REFUSED}"}[delivered]
     return summary
 
 
@@ -148,11 +152,11 @@ async def cancel(interaction: discord.Interaction, meetup: int, reason: str | No
     if not shown:
         told = MESSAGE_GONE
     elif delivered is None:
-        told = f"{count} members who answered are being told (the notice is on its way)."
+        told = f"{count} members who answered are being told. {ON_ITS_WAY}"
     elif delivered:
         told = f"{count} members who answered were told."
     else:
-        told = f"Discord refused the notice in the channel, so the {count} members who answered were not told."
+        told = f"the {count} members who answered could not be told. {REFUSED}"
     await finish(interaction, f"Meetup #{cancelled.id} is cancelled; {told}")
 
 

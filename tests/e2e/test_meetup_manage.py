@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from datetime import datetime
 
 from bot.db.models import RsvpStatus
@@ -107,6 +108,33 @@ async def test_raising_capacity_by_n_lets_in_n_in_waitlist_order_with_one_notice
     assert [(e.actor_id, e.target, e.details) for e in edit] == [
         (server.organizer.id, f"meetup:{meetup_id}", {"capacity": 2, "changed": ["capacity"]})
     ]
+    assert emu.sent_429 == 0
+
+
+async def test_the_organizer_is_answered_while_a_notice_waits_for_the_channels_rate_limit(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    meetup_id, _ = await answered_meetup(emu, server)
+    c = server.members[2]
+    # A channel that allows one post per 4 seconds: the promotion notice takes it, so the notice
+    # of the new time has to wait for the next window.
+    emu.configure_rate_limit("POST /channels/{channel_id}/messages", limit=1, per=4.0)
+    started = time.monotonic()
+    ix = await run_command(
+        emu, server, server.organizer, "meetup edit", meetup=meetup_id, capacity=3, when=future(days=12)
+    )
+    assert time.monotonic() - started < 3.0
+    assert ix.content is not None
+    assert "1 members moved from the waitlist to going and are being told." in ix.content
+    assert ix.content.endswith(
+        " 4 members going or maybe are being told of the new time. The notice can take a few seconds: "
+        "Discord limits how fast I may post in the channel."
+    )
+    (promotion,) = [m for m in public_messages(emu, server.channel.id) if "opened up" in m.content]
+    assert promotion.pinged_user_ids == [c.id]
+    assert not [m for m in public_messages(emu, server.channel.id) if "has a new time" in m.content]
+    notice = await emu.wait_for_message(server.channel.id, lambda m: "has a new time" in m.content, timeout=8)
+    assert sorted(notice.pinged_user_ids) == sorted(m.id for m in server.members[:4])  # c is going now
     assert emu.sent_429 == 0
 
 
