@@ -171,6 +171,8 @@ async def main(clicks: int, capacity: int, runs: int, database_url: str | None) 
         ack_p99_ms=median([percentile(r.ack_ms, 99) for r in ours]),
         ack_max_ms=max(max(r.ack_ms, default=0) for r in ours),
         unanswered=sum(r.unanswered for r in ours),
+        going=median([r.going for r in ours]),
+        waitlisted=median([r.waitlisted for r in ours]),
         overbooked=sum(max(0, r.going - capacity) for r in ours),
         edits=median([r.edits for r in ours]),
         converge_s=median([r.converge_s for r in ours]),
