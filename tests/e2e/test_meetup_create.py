@@ -23,6 +23,12 @@ from tests.e2e.meetup_steps import (
 from tests.emulator import DiscordEmulator, Permission
 
 
+async def stored_meetups(runner: BotRunner) -> list[Meetup]:
+    assert runner.bot is not None
+    async with runner.bot.db.reading() as session:
+        return list((await session.scalars(select(Meetup))).all())
+
+
 async def test_organizer_creates_a_meetup(emu: DiscordEmulator, server: Server, bot_running: BotRunner) -> None:
     ix, message = await create_meetup(
         emu,
@@ -93,9 +99,7 @@ async def test_bad_input_is_explained_and_nothing_is_posted(
     assert forever.ephemeral
     assert forever.content == "I couldn't read the duration `forever`. Write it like `2h`, `90m` or `1h30m`."
     assert public_messages(emu, server.channel.id) == []
-    assert bot_running.bot is not None
-    async with bot_running.bot.db.reading() as session:
-        assert (await session.scalars(select(Meetup))).all() == []
+    assert await stored_meetups(bot_running) == []
 
 
 async def test_a_channel_the_bot_cannot_post_in_is_named_with_the_missing_permission(
@@ -119,9 +123,7 @@ async def test_a_channel_without_add_reactions_is_named_with_the_missing_permiss
     assert ix.ephemeral
     assert ix.content == f"I can't post the meetup in <#{quiet.id}>: I'm missing Add Reactions there."
     assert public_messages(emu, quiet.id) == []
-    assert bot_running.bot is not None
-    async with bot_running.bot.db.reading() as session:
-        assert (await session.scalars(select(Meetup))).all() == []
+    assert await stored_meetups(bot_running) == []
 
 
 async def test_a_full_length_title_and_300_answers_fit_in_the_message(
