@@ -47,6 +47,13 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
+def quiet_voice_warnings() -> None:
+    """The bot never joins voice, so discord.py's start-up warnings about missing voice libraries
+    would only worry whoever reads the log."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
 def point_at_discord(settings: Settings) -> None:
     """Send REST calls and the gateway connection where the settings say (Discord by default)."""
     discord.http.Route.BASE = settings.discord_api_base
@@ -70,6 +77,7 @@ class MeetupBot(commands.AutoShardedBot):
         force_sync: bool = False,
     ) -> None:
         point_at_discord(settings)
+        quiet_voice_warnings()
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),

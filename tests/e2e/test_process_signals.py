@@ -40,5 +40,6 @@ async def test_sigint_stops_the_bot_cleanly_and_json_logs_are_one_object_per_lin
     messages = [entry["message"] for entry in entries]
     assert "Received SIGINT; shutting down" in messages
     assert "Shutting down: finishing the work in progress" in messages
-    assert not [e for e in entries if e["level"] in ("ERROR", "CRITICAL")], entries
+    # A clean start and stop worry nobody: not even discord.py's warnings about voice libraries.
+    assert [e for e in entries if e["level"] != "INFO"] == []
     assert emu.bot_token not in bot.log.read_text()
