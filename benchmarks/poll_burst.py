@@ -126,6 +126,7 @@ async def main(voters: int, options: int, runs: int, database_url: str | None) -
         ack_p99_ms=median([percentile(r.ack_ms, 99) for r in results]),
         edits=median([r.edits for r in results]),
         converge_s=median([r.converge_s for r in results]),
+        converge_after_ack_s=median([r.converge_after_ack_s for r in results]),
         tally_exact=all(tallies),
     )
     for index, (r, ok) in enumerate(zip(results, tallies, strict=True), start=1):

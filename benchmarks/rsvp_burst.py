@@ -176,6 +176,7 @@ async def main(clicks: int, capacity: int, runs: int, database_url: str | None) 
         overbooked=sum(max(0, r.going - capacity) for r in ours),
         edits=median([r.edits for r in ours]),
         converge_s=median([r.converge_s for r in ours]),
+        converge_after_ack_s=median([r.converge_after_ack_s for r in ours]),
         rate_limited=sum(r.sent_429 for r in ours),
     )
     for index, r in enumerate(ours, start=1):
