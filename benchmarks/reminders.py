@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import re
 import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -104,6 +106,7 @@ async def run(
     *,
     pending: int,
     due: int,
+    bot_log: Path | None,
 ) -> dict[str, Any]:
     first_due = await fill(url, world, pending=pending, due=due)
     env = bot_environment(emulator, url, LOG_LEVEL="INFO")
@@ -123,7 +126,7 @@ async def run(
                 rebuilt_s = time.monotonic() - spawned
                 lag_ms = float(rebuilt.group(2))
                 break
-        drain = asyncio.create_task(_drain(bot.stderr))
+        drain = asyncio.create_task(_drain(bot.stderr, bot_log))
         await wait_until_connected(control, identified, bot)
         last_due = first_due + timedelta(seconds=60)
         acks = await _answers_during(control, world[0], seconds=(last_due - datetime.now(UTC)).total_seconds() + 3)
@@ -141,9 +144,11 @@ async def run(
     }
 
 
-async def _drain(stream: asyncio.StreamReader) -> None:
-    while await stream.readline():
-        pass
+async def _drain(stream: asyncio.StreamReader, sink: Path | None) -> None:
+    with sink.open("ab") if sink else contextlib.nullcontext() as out:
+        while line := await stream.readline():
+            if out is not None:
+                out.write(line)
 
 
 async def _answers_during(control: EmulatorControlClient, where: tuple[int, int], *, seconds: float) -> list[float]:
@@ -205,13 +210,15 @@ async def _lateness(
     return late_ms, duplicates, len(due_at) - len(posts)
 
 
-async def main(servers: int, pending: int, due: int, runs: int, database_url: str | None) -> None:
+async def main(
+    servers: int, pending: int, due: int, runs: int, database_url: str | None, *, bot_log: Path | None
+) -> None:
     results = []
     async with emulator_process("demo") as emulator, EmulatorControlClient(emulator.base_url) as control:
         world = await make_world(control, servers)
         for _ in range(runs):
             async with fresh_database(database_url) as url:
-                results.append(await run(emulator, control, url, world, pending=pending, due=due))
+                results.append(await run(emulator, control, url, world, pending=pending, due=due, bot_log=bot_log))
     database = "PostgreSQL" if database_url else "SQLite"
     print(f"Reminders: {pending} pending across {servers} servers, {due} due within a minute, {database}; {machine()}")
     rebuilt = [r["rebuilt_s"] for r in results]
@@ -249,5 +256,15 @@ if __name__ == "__main__":
     parser.add_argument("--due", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url")
+    parser.add_argument("--bot-log", type=Path, help="append the bot's log lines (after start-up) to this file")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.servers, arguments.pending, arguments.due, arguments.runs, arguments.database_url))
+    asyncio.run(
+        main(
+            arguments.servers,
+            arguments.pending,
+            arguments.due,
+            arguments.runs,
+            arguments.database_url,
+            bot_log=arguments.bot_log,
+        )
+    )

@@ -344,6 +344,14 @@ async def record_poll_message(session: AsyncSession, *, poll_id: int, message_id
         poll.message_id = message_id
 
 
+async def mark_channel_polls_missing(session: AsyncSession, *, channel_id: int) -> list[int]:
+    """Every poll whose channel was deleted; returns their ids."""
+    polls = (await session.scalars(select(Poll).where(Poll.channel_id == channel_id, ~Poll.message_missing))).all()
+    for poll in polls:
+        poll.message_missing = True
+    return [p.id for p in polls]
+
+
 async def mark_poll_message_missing(session: AsyncSession, *, poll_id: int) -> None:
     poll = await session.get(Poll, poll_id)
     if poll is not None:
