@@ -62,25 +62,31 @@ async def make_world(control: EmulatorControlClient, servers: int) -> list[tuple
     return made
 
 
+LEAD = 45  # seconds from the end of the fill to the first due reminder: the bot starts meanwhile
+
+
 async def fill(url: str, world: list[tuple[int, int]], *, pending: int, due: int) -> datetime:
-    """Meetups whose reminders make `pending` pending reminders, `due` of them within the next
-    minute (each due meetup has a 1-minute reminder and its start; the rest 24h, 1h and the
-    start). Returns when the first due reminder is due."""
+    """Meetups whose reminders make `pending` pending reminders, `due` of them within a minute
+    (each due meetup has a 1-minute reminder and its start; the rest 24h, 1h and the start).
+    The far ones are made first, so that the due ones are due LEAD to LEAD + 55 seconds after
+    the fill ends, however long it took. Returns when the first due reminder is due."""
     database = Database.from_url(to_async_database_url(url))
-    start = datetime.now(UTC)
     try:
         await upgrade_to_head(database.engine)
         async with database.transaction() as session:
-            for n in range(due):
-                guild_id, channel_id = world[n % len(world)]
-                seconds = 90 + n * 55 // max(1, due)  # due 30 to 85 s from now, spread evenly
-                typed = MeetupInput(title=f"Soon {n}", when=f"<t:{int(start.timestamp()) + seconds}:F>", reminders="1m")
-                await _create(session, guild_id, channel_id, typed, start)
+            now = datetime.now(UTC)
             far = max(0, pending - 2 * due) // 4  # 24h, 1h, the start, and the nudge to Maybe
             for n in range(far):
                 guild_id, channel_id = world[n % len(world)]
-                day = start + timedelta(days=3 + n % 20, minutes=n % 600)
+                day = now + timedelta(days=3 + n % 20, minutes=n % 600)
                 typed = MeetupInput(title=f"Later {n}", when=f"{day:%Y-%m-%d %H:%M}", reminders="24h,1h")
+                await _create(session, guild_id, channel_id, typed, now)
+        async with database.transaction() as session:
+            start = datetime.now(UTC)
+            for n in range(due):
+                guild_id, channel_id = world[n % len(world)]
+                seconds = 60 + LEAD + n * 55 // max(1, due)  # the 1-minute reminder: LEAD to LEAD + 55 s
+                typed = MeetupInput(title=f"Soon {n}", when=f"<t:{int(start.timestamp()) + seconds}:F>", reminders="1m")
                 await _create(session, guild_id, channel_id, typed, start)
         async with database.reading() as session:
             counted = await session.scalar(
@@ -89,7 +95,7 @@ async def fill(url: str, world: list[tuple[int, int]], *, pending: int, due: int
         print(f"  filled: {counted} pending reminders across {len(world)} servers", flush=True)
     finally:
         await database.dispose()
-    return start + timedelta(seconds=30)
+    return start + timedelta(seconds=LEAD)
 
 
 async def _create(session: Any, guild_id: int, channel_id: int, typed: MeetupInput, now: datetime) -> None:
@@ -109,6 +115,9 @@ async def run(
     bot_log: Path | None,
 ) -> dict[str, Any]:
     first_due = await fill(url, world, pending=pending, due=due)
+    if (ahead := (first_due - datetime.now(UTC)).total_seconds()) < 15:
+        # Reminders due before the bot is up would measure the fill, not the bot.
+        print(f"  warning: the first reminder is due {ahead:.0f} s after the fill ended", flush=True)
     env = bot_environment(emulator, url, LOG_LEVEL="INFO")
     identified = (await control.stats())["identifies"]
     spawned = time.monotonic()

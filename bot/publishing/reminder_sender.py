@@ -51,6 +51,9 @@ class Audience:
     by_dm: list[int]
 
 
+SLOW_POST_SECONDS = 2.0  # a post this long after its time is worth a line in the log
+
+
 class ReminderSender:
     def __init__(self, bot: MeetupBot, *, worker: str) -> None:
         self.bot = bot
@@ -102,6 +105,15 @@ class ReminderSender:
                 late=late,
             )
         REMINDERS.labels("late" if late else "sent").inc()
+        posted_after = (discord.utils.utcnow() - claimed.reminder.due_at).total_seconds()
+        if posted_after > SLOW_POST_SECONDS:
+            # Shows operators where the time went: before the claim (timers, queue) or after it.
+            log.info(
+                "Reminder #%s posted %.1f s after its time (claimed %.1f s after)",
+                reminder_id,
+                posted_after,
+                (now - claimed.reminder.due_at).total_seconds(),
+            )
         if not kept:  # the lease ran out mid-post and another process took over; its look back finds ours
             log.warning("Reminder #%s was posted after this process lost its claim", reminder_id)
         return None
