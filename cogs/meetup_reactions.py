@@ -29,13 +29,6 @@ class MeetupReactions(commands.Cog):
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         await self._answer(payload, added=False)
 
-    @commands.Cog.listener()
-    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        async with self.bot.db.transaction() as session:
-            gone = await meetups.mark_channel_missing(session, channel_id=channel.id)
-        if gone:
-            log.info("Channel %s was deleted with meetups %s", channel.id, gone)
-
     async def _answer(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
         answer = answer_for_reaction(str(payload.emoji))
         if (
