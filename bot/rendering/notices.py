@@ -48,11 +48,6 @@ def _mention_text(header: str, user_ids: Sequence[int]) -> str:
     return f"{header}\n{mentions}" if header else mentions
 
 
-def promotion_notice(meetup: Meetup, user_id: int, link: str | None) -> Post:
-    where = f" ({link})" if link else ""
-    return Post(f"<@{user_id}>, a seat opened up: you're now going to **{safe_title(meetup)}**{where}.", (user_id,))
-
-
 def promotions_notice(meetup: Meetup, user_ids: Sequence[int], link: str | None) -> list[Post]:
     """One notice for everyone moved from the waitlist at once, pinging exactly them (split only
     past Discord's mention and length limits)."""

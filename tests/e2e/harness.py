@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +19,11 @@ MANAGE_EVENTS = int(Permission.MANAGE_EVENTS)
 
 
 async def poll_until(condition: Callable[[], object], *, what: str, timeout: float = 15.0) -> None:
-    """Wait for a condition on the bot's side (the emulator's own waits only wake on its changes)."""
+    """Wait for a condition on the bot's side (the emulator's own waits only wake on its changes);
+    the condition may be a coroutine function (a read of the database)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not condition():
+    while not (await result if inspect.isawaitable(result := condition()) else result):
         if loop.time() > deadline:
             raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
         await asyncio.sleep(0.01)

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable
 
 from bot.db.models import Poll
-from tests.e2e.harness import BotRunner, Server, run_command
+from tests.e2e.harness import BotRunner, Server, poll_until, run_command
 from tests.e2e.meetup_steps import create_meetup, meetup_id_of, stored_meetup
 from tests.e2e.test_polls import day
 from tests.emulator import DiscordEmulator
-
-
-async def eventually(condition: Callable[[], Awaitable[bool]], *, what: str, timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 async def test_a_meetup_whose_message_is_gone_is_listed_without_a_dead_link(
@@ -66,4 +56,4 @@ async def test_polls_in_a_deleted_channel_are_marked(
 
     assert not await marked()
     emu.delete_channel(side.id)
-    await eventually(marked, what="the poll in the deleted channel to be marked")
+    await poll_until(marked, timeout=5, what="the poll in the deleted channel to be marked")

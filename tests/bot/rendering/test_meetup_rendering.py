@@ -9,7 +9,7 @@ from bot.rendering.attendees import CSV_COLUMNS, render_attendees_csv, render_at
 from bot.rendering.calendar import google_calendar_link, render_ics
 from bot.rendering.limits import EMBED_FIELD_VALUE, EMBED_TOTAL, fit_mentions
 from bot.rendering.meetup_embed import render_meetup_embed
-from bot.rendering.notices import cancellation_notice, promotion_notice, promotions_notice, with_mentions
+from bot.rendering.notices import cancellation_notice, promotions_notice, with_mentions
 from bot.services.roster import Roster, RosterEntry
 
 START = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
@@ -129,7 +129,7 @@ def test_attendees_text_and_csv() -> None:
 
 def test_notices_ping_only_the_listed_users_and_neutralise_titles() -> None:
     hostile = meetup(title="@everyone <@&5> party")
-    post = promotion_notice(hostile, 42, "https://x")
+    [post] = promotions_notice(hostile, [42], "https://x")
     assert post.ping_user_ids == (42,)
     assert "@everyone" not in post.content.replace("@\u200beveryone", "")
     notices = cancellation_notice(hostile, [1, 2], None)
