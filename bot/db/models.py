@@ -113,6 +113,8 @@ class GuildSettings(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     organizer_role_id: Mapped[int | None] = mapped_column(BigInteger)
     locale: Mapped[str | None] = mapped_column(String(16))
+    # How a slash date with two valid readings (5/12) is read: "DMY" or "MDY"; None follows the locale.
+    date_order: Mapped[str | None] = mapped_column(String(3))
     # Default reminder offsets for new meetups, in minutes before the start ("1440,60"); None
     # means the bot's default, "" none.
     reminder_offsets: Mapped[str | None] = mapped_column(String(128))
