@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.services.channel_rights import ChannelRights, require_postable
 from bot.services.errors import DomainError
 from bot.services.organizers import Actor
 
@@ -14,9 +15,17 @@ async def finish(interaction: discord.Interaction, content: str) -> None:
 
 
 def actor_of(interaction: discord.Interaction) -> Actor:
+    """The member with their server-level permissions: what Discord puts in the interaction is the
+    member's permissions in the channel the command was typed in (overwrites applied), and an
+    overwrite granting Manage Events in one channel must not make a server-wide organizer."""
     user = interaction.user
-    role_ids = [r.id for r in user.roles] if isinstance(user, discord.Member) else []
-    return Actor(user_id=user.id, permissions=interaction.permissions.value, role_ids=role_ids)
+    if not isinstance(user, discord.Member):
+        return Actor(user_id=user.id, permissions=0)
+    return Actor(
+        user_id=user.id,
+        permissions=user.guild_permissions.value,
+        role_ids=[r.id for r in user.roles if not r.is_default()],
+    )
 
 
 def guild_id_of(interaction: discord.Interaction) -> int:
@@ -25,23 +34,35 @@ def guild_id_of(interaction: discord.Interaction) -> int:
     return interaction.guild_id
 
 
-# What the bot needs in a channel to post a meetup there, as discord.py names them.
-NEEDED_IN_CHANNEL = ("view_channel", "send_messages", "embed_links", "add_reactions", "read_message_history")
-
 MessageableChannel = discord.TextChannel | discord.Thread | discord.VoiceChannel
 
 
-def missing_channel_permissions(channel: discord.abc.GuildChannel | discord.Thread) -> list[str]:
-    me = channel.guild.me
-    permissions = channel.permissions_for(me)
-    return [name.replace("_", " ").title() for name in NEEDED_IN_CHANNEL if not getattr(permissions, name)]
+def visible_channel_ids(interaction: discord.Interaction) -> set[int]:
+    """The channels and threads of the server the member may view, as the bot knows them."""
+    guild, member = interaction.guild, interaction.user
+    if guild is None or not isinstance(member, discord.Member):
+        return set()
+    places: list[discord.abc.GuildChannel | discord.Thread] = [*guild.channels, *guild.threads]
+    return {place.id for place in places if place.permissions_for(member).view_channel}
 
 
-def target_channel(interaction: discord.Interaction, chosen: MessageableChannel | None) -> MessageableChannel:
+def rights_in(interaction: discord.Interaction, channel: MessageableChannel) -> ChannelRights:
+    member = interaction.user
+    member_permissions = channel.permissions_for(member).value if isinstance(member, discord.Member) else 0
+    return ChannelRights(
+        mention=channel.mention,
+        member_permissions=member_permissions,
+        bot_permissions=channel.permissions_for(channel.guild.me).value,
+        is_thread=isinstance(channel, discord.Thread),
+    )
+
+
+def target_channel(
+    interaction: discord.Interaction, chosen: MessageableChannel | None, *, what: str = "meetup"
+) -> MessageableChannel:
+    """The channel to post in, once the organizer and the bot may both post there."""
     channel = chosen or interaction.channel
     if not isinstance(channel, MessageableChannel):
-        raise DomainError("Pick a text channel for the meetup with the `channel` option.")
-    missing = missing_channel_permissions(channel)
-    if missing:
-        raise DomainError(f"I can't post the meetup in {channel.mention}: I'm missing {', '.join(missing)} there.")
+        raise DomainError(f"Pick a text channel for the {what} with the `channel` option.")
+    require_postable(rights_in(interaction, channel), what=what)
     return channel

@@ -1,18 +1,33 @@
-"""Autocomplete for options shared by several commands."""
+"""Autocomplete for options shared by several commands.
+
+Every option the bot autocompletes belongs to an organizer command, so a member who is not an
+organizer gets no suggestions at all; and a meetup or poll is suggested only if its channel is one
+the asking member can view (its title, time and counts are not theirs to read otherwise)."""
 
 from __future__ import annotations
 
 import discord
 from discord import app_commands
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rendering.limits import AUTOCOMPLETE_CHOICE_NAME, shorten
-from bot.services.meetups import search_meetups
+from bot.services.meetups import is_guild_organizer, search_meetups
 from bot.services.time_parsing import ParsedTime
 from bot.services.timezones import suggest_timezones
+from cogs._context import actor_of, visible_channel_ids
 from cogs._meetup_group import bot_of
 
 
-async def timezone_autocomplete(_: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+async def asked_by_organizer(interaction: discord.Interaction, session: AsyncSession) -> bool:
+    if interaction.guild_id is None:
+        return False
+    return await is_guild_organizer(session, guild_id=interaction.guild_id, actor=actor_of(interaction))
+
+
+async def timezone_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async with bot_of(interaction).db.reading() as session:
+        if not await asked_by_organizer(interaction, session):
+            return []
     return [app_commands.Choice(name=zone, value=zone) for zone in suggest_timezones(current)]
 
 
@@ -33,12 +48,15 @@ async def _meetup_choices(
         return []
     bot = bot_of(interaction)
     async with bot.db.reading() as session:
+        if not await asked_by_organizer(interaction, session):
+            return []
         found = await search_meetups(
             session,
             guild_id=interaction.guild_id,
             text=current,
             now=discord.utils.utcnow(),
             include_past=include_past,
+            visible_channel_ids=visible_channel_ids(interaction),
         )
     choices = []
     for meetup in found:

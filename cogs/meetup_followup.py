@@ -229,7 +229,7 @@ async def followup(
     await interaction.response.defer(ephemeral=True, thinking=True)
     if when and options:
         raise InvalidInput("Give either `when` (create the follow-up) or `options` (poll for it), not both.")
-    destination = target_channel(interaction, channel)
+    destination = target_channel(interaction, channel, what="follow-up")
     now = discord.utils.utcnow()
     async with bot.db.reading() as session:
         found = await followups.compute_audience(

@@ -15,7 +15,7 @@ from bot.rendering.attendees import render_attendees_csv, render_attendees_text
 from bot.rendering.meetup_lists import render_my_meetups, render_upcoming
 from bot.services import meetups
 from bot.services.roster import roster_for_organizer
-from cogs._context import actor_of, guild_id_of
+from cogs._context import actor_of, guild_id_of, visible_channel_ids
 from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import any_meetup_autocomplete
 
@@ -26,7 +26,12 @@ async def list_meetups(interaction: discord.Interaction) -> None:
     guild_id = guild_id_of(interaction)
     async with bot.db.reading() as session:
         await meetups.require_guild_organizer(session, guild_id=guild_id, actor=actor_of(interaction))
-        upcoming = await meetups.list_upcoming(session, guild_id=guild_id, now=discord.utils.utcnow())
+        upcoming = await meetups.list_upcoming(
+            session,
+            guild_id=guild_id,
+            now=discord.utils.utcnow(),
+            visible_channel_ids=visible_channel_ids(interaction),
+        )
         going = await meetups.going_counts(session, [m.id for m in upcoming])
     text = render_upcoming([(m, going.get(m.id, 0), link_to(m)) for m in upcoming])
     await interaction.response.send_message(text, ephemeral=True)

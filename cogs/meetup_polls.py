@@ -18,9 +18,9 @@ from bot.services.meetup_input import MeetupInput
 from bot.services.meetup_lookup import get_meetup
 from bot.services.poll_finalize import finalize_poll
 from bot.services.time_parsing import ParsedTime
-from cogs._context import MessageableChannel, actor_of, finish, guild_id_of, target_channel
+from cogs._context import MessageableChannel, actor_of, finish, guild_id_of, target_channel, visible_channel_ids
 from cogs._meetup_group import add_meetup_commands, bot_of
-from cogs._options import timezone_autocomplete
+from cogs._options import asked_by_organizer, timezone_autocomplete
 
 
 async def open_poll_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
@@ -39,7 +39,15 @@ async def _poll_choices(
     if interaction.guild_id is None:
         return []
     async with bot_of(interaction).db.reading() as session:
-        found = await polls.search_polls(session, guild_id=interaction.guild_id, text=current, open_only=open_only)
+        if not await asked_by_organizer(interaction, session):
+            return []
+        found = await polls.search_polls(
+            session,
+            guild_id=interaction.guild_id,
+            text=current,
+            open_only=open_only,
+            visible_channel_ids=visible_channel_ids(interaction),
+        )
     return [app_commands.Choice(name=f"#{p.id} {p.title}"[:100], value=p.id) for p in found]
 
 
@@ -48,9 +56,13 @@ async def poll_option_autocomplete(interaction: discord.Interaction, current: st
     if interaction.guild_id is None or not isinstance(poll_id, int):
         return []
     async with bot_of(interaction).db.reading() as session:
+        if not await asked_by_organizer(interaction, session):
+            return []
         try:
             poll = await polls.get_poll(session, guild_id=interaction.guild_id, poll_id=poll_id)
         except DomainError:
+            return []
+        if poll.channel_id not in visible_channel_ids(interaction):
             return []
         results = await polls.poll_results(session, poll)
     choices = []
@@ -91,7 +103,7 @@ async def poll(
     bot = bot_of(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
     guild_id = guild_id_of(interaction)
-    destination = target_channel(interaction, channel)
+    destination = target_channel(interaction, channel, what="poll")
     async with bot.db.transaction() as session:
         created = await polls.create_poll(
             session,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,7 +16,8 @@ from bot.services.errors import CapacityTooLow, InvalidInput, MeetupClosed
 from bot.services.guild_settings import get_guild_config
 from bot.services.meetup_input import MeetupInput
 from bot.services.meetup_lookup import lock_meetup
-from bot.services.organizers import Actor, require_organizer
+from bot.services.organizers import Actor, is_organizer, require_organizer
+from bot.services.record_numbers import typed_record_number
 from bot.services.reminder_offsets import parse_offsets, stored_offsets
 from bot.services.reminders import drop_pending, plan_meetup_reminders
 from bot.services.rsvps import count_going, promote_from_waitlist
@@ -54,6 +56,10 @@ async def guild_timezone(session: AsyncSession, guild_id: int, default_timezone:
 
 async def require_guild_organizer(session: AsyncSession, *, guild_id: int, actor: Actor) -> None:
     require_organizer(actor, await organizer_role_of(session, guild_id))
+
+
+async def is_guild_organizer(session: AsyncSession, *, guild_id: int, actor: Actor) -> bool:
+    return is_organizer(actor, await organizer_role_of(session, guild_id))
 
 
 async def create_meetup(
@@ -286,14 +292,25 @@ async def mark_channel_missing(session: AsyncSession, *, channel_id: int) -> lis
 
 
 async def list_upcoming(
-    session: AsyncSession, *, guild_id: int, now: datetime, limit: int = LIST_LIMIT
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    now: datetime,
+    visible_channel_ids: Collection[int],
+    limit: int = LIST_LIMIT,
 ) -> list[Meetup]:
-    """Scheduled meetups in the server that have not ended, soonest first."""
+    """Scheduled meetups in the server that have not ended, soonest first, in the channels the
+    asking member can view."""
     return list(
         (
             await session.scalars(
                 select(Meetup)
-                .where(Meetup.guild_id == guild_id, Meetup.status == MeetupStatus.SCHEDULED, Meetup.ends_at > now)
+                .where(
+                    Meetup.guild_id == guild_id,
+                    Meetup.status == MeetupStatus.SCHEDULED,
+                    Meetup.ends_at > now,
+                    Meetup.channel_id.in_(visible_channel_ids),
+                )
                 .order_by(Meetup.starts_at, Meetup.id)
                 .limit(limit)
             )
@@ -302,15 +319,25 @@ async def list_upcoming(
 
 
 async def search_meetups(
-    session: AsyncSession, *, guild_id: int, text: str, now: datetime, include_past: bool = False
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    text: str,
+    now: datetime,
+    visible_channel_ids: Collection[int],
+    include_past: bool = False,
 ) -> list[Meetup]:
-    """Meetups for the autocomplete of a `meetup` option: by number or words of the title."""
-    query = select(Meetup).where(Meetup.guild_id == guild_id)
+    """Meetups for the autocomplete of a `meetup` option, by number or words of the title, only in
+    the channels the asking member can view: nothing of a hidden channel is ever suggested."""
+    query = select(Meetup).where(Meetup.guild_id == guild_id, Meetup.channel_id.in_(visible_channel_ids))
     if not include_past:
         query = query.where(Meetup.status == MeetupStatus.SCHEDULED, Meetup.ends_at > now)
     needle = text.strip().lstrip("#")
     if needle.isdigit():
-        query = query.where(Meetup.id == int(needle))
+        number = typed_record_number(needle)
+        if number is None:
+            return []
+        query = query.where(Meetup.id == number)
     elif needle:
         query = query.where(Meetup.title.ilike(f"%{_escape_like(needle)}%", escape="\\"))
     order = Meetup.starts_at.desc() if include_past else Meetup.starts_at

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +17,7 @@ from bot.services.meetup_input import MeetupInput
 from bot.services.meetups import guild_timezone, require_guild_organizer
 from bot.services.organizers import Actor
 from bot.services.poll_input import parse_deadline, parse_options
+from bot.services.record_numbers import is_record_number, typed_record_number
 from bot.services.reminders import drop_pending, plan_poll_reminder
 from bot.services.timezones import resolve_timezone
 
@@ -122,6 +123,8 @@ def poll_duration(poll: Poll) -> timedelta:
 
 
 async def get_poll(session: AsyncSession, *, guild_id: int, poll_id: int, lock: bool = False) -> Poll:
+    if not is_record_number(poll_id):
+        raise PollNotFound(poll_id)
     query = select(Poll).where(Poll.id == poll_id).execution_options(populate_existing=True)
     poll = await session.scalar(query.with_for_update() if lock else query)
     if poll is None or poll.guild_id != guild_id:
@@ -324,15 +327,21 @@ async def open_polls_with_deadline(session: AsyncSession) -> list[tuple[int, int
     return [(g, p, c) for g, p, c in rows.all() if c is not None]
 
 
-async def search_polls(session: AsyncSession, *, guild_id: int, text: str, open_only: bool) -> list[Poll]:
-    query = select(Poll).where(Poll.guild_id == guild_id)
+async def search_polls(
+    session: AsyncSession, *, guild_id: int, text: str, open_only: bool, visible_channel_ids: Collection[int]
+) -> list[Poll]:
+    """Polls for an autocomplete, only in the channels the asking member can view."""
+    query = select(Poll).where(Poll.guild_id == guild_id, Poll.channel_id.in_(visible_channel_ids))
     if open_only:
         query = query.where(Poll.status == PollStatus.OPEN)
     else:
         query = query.where(Poll.status != PollStatus.FINALIZED)
     needle = text.strip().lstrip("#")
     if needle.isdigit():
-        query = query.where(Poll.id == int(needle))
+        number = typed_record_number(needle)
+        if number is None:
+            return []
+        query = query.where(Poll.id == number)
     elif needle:
         query = query.where(Poll.title.ilike(f"%{needle.replace('%', '').replace('_', '')}%"))
     return list((await session.scalars(query.order_by(Poll.id.desc()).limit(25))).all())

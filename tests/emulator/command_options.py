@@ -119,6 +119,8 @@ def _convert(definition: dict[str, Any], value: Any, resolved: Resolved, *, auto
         if isinstance(value, bool) or (kind == INTEGER and not isinstance(value, int)):
             raise ValueError(f"option {name!r} takes {'an integer' if kind == INTEGER else 'a number'}")
         converted = value if kind == INTEGER else float(value)
+        # Discord's own bounds for integer and number options, below whatever the command sets.
+        _check_range(name, converted, -DISCORD_NUMBER_LIMIT, DISCORD_NUMBER_LIMIT, "value")
         _check_range(name, converted, definition.get("min_value"), definition.get("max_value"), "value")
     elif kind == BOOLEAN:
         converted = bool(value)
@@ -158,6 +160,10 @@ def _attachment(resolved: Resolved, value: Any) -> Attachment:
     )
     resolved.state.remember_attachments([attachment])
     return attachment
+
+
+# "Any integer between -2^53+1 and 2^53-1" (Discord: application command option types).
+DISCORD_NUMBER_LIMIT = 2**53 - 1
 
 
 def _check_range(name: str, value: float, low: float | None, high: float | None, what: str) -> None:

@@ -178,14 +178,19 @@ async def test_listing_searching_and_my_meetups(sessionmaker: Sessions) -> None:
     other_server = await make_meetup(sessionmaker, title="Karaoke", guild_id=GUILD + 1)
     await answer(sessionmaker, first.id, 101, Answer.MAYBE)
     async with sessionmaker() as s:
-        upcoming = await list_upcoming(s, guild_id=GUILD, now=NOW)
-        found = await search_meetups(s, guild_id=GUILD, text="kara", now=NOW)
-        by_number = await search_meetups(s, guild_id=GUILD, text=f"#{second.id}", now=NOW)
-        percent = await search_meetups(s, guild_id=GUILD, text="100%", now=NOW)
+        upcoming = await list_upcoming(s, guild_id=GUILD, now=NOW, visible_channel_ids={CHANNEL})
+        found = await search_meetups(s, guild_id=GUILD, text="kara", now=NOW, visible_channel_ids={CHANNEL})
+        by_number = await search_meetups(
+            s, guild_id=GUILD, text=f"#{second.id}", now=NOW, visible_channel_ids={CHANNEL}
+        )
+        percent = await search_meetups(s, guild_id=GUILD, text="100%", now=NOW, visible_channel_ids={CHANNEL})
+        hidden = await search_meetups(s, guild_id=GUILD, text="kara", now=NOW, visible_channel_ids={CHANNEL + 1})
+        too_big = await search_meetups(s, guild_id=GUILD, text="#99999999999", now=NOW, visible_channel_ids={CHANNEL})
         mine = await my_upcoming(s, guild_id=GUILD, user_id=101, now=NOW)
     assert [m.id for m in upcoming] == [second.id, first.id]
     assert [m.id for m in found] == [first.id]
     assert other_server.id not in [m.id for m in found]
     assert [m.id for m in by_number] == [second.id]
     assert [m.id for m in percent] == [second.id]
+    assert hidden == [] and too_big == []
     assert [(m.id, r.status) for m, r in mine] == [(first.id, RsvpStatus.MAYBE)]
