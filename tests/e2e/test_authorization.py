@@ -89,7 +89,13 @@ async def test_autocomplete_suggests_nothing_to_members_and_nothing_of_hidden_ch
     await create_meetup(emu, server, title="Open karaoke")
     await create_meetup(emu, server, by=senior, title="Secret karaoke", channel=private.id)
     await run_command(
-        emu, server, senior, "meetup poll", title="Secret poll", options=f"{future(10)}; {future(11)}", channel=private.id
+        emu,
+        server,
+        senior,
+        "meetup poll",
+        title="Secret poll",
+        options=f"{future(10)}; {future(11)}",
+        channel=private.id,
     )
 
     async def suggested(user_id: int, command: str, focused: str, value: str = "") -> list[str]:
