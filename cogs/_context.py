@@ -9,9 +9,11 @@ from bot.services.errors import DomainError
 from bot.services.organizers import Actor
 
 
-async def finish(interaction: discord.Interaction, content: str) -> None:
+async def finish(
+    interaction: discord.Interaction, content: str, *, view: discord.ui.View = discord.utils.MISSING
+) -> None:
     """The private answer to a command that deferred while it worked."""
-    await interaction.followup.send(content, ephemeral=True)
+    await interaction.followup.send(content, ephemeral=True, view=view)
 
 
 def actor_of(interaction: discord.Interaction) -> Actor:

@@ -16,6 +16,7 @@ from bot.services.errors import DomainError
 from bot.services.meetup_input import MeetupInput
 from bot.services.meetup_lookup import get_meetup
 from bot.services.time_parsing import ParsedTime
+from bot.ui.undo_button import undo_view
 from cogs._context import MessageableChannel, actor_of, finish, guild_id_of, target_channel
 from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import timezone_autocomplete
@@ -83,7 +84,11 @@ async def create(
     async with bot.db.reading() as session:
         meetup = await get_meetup(session, guild_id=guild_id, meetup_id=meetup.id)
     await mirror_meetup(bot, meetup)
-    await finish(interaction, render_created(meetup.id, meetup.starts_at, meetup.timezone, link_to(meetup)))
+    await finish(
+        interaction,
+        render_created(meetup.id, meetup.starts_at, meetup.timezone, link_to(meetup)),
+        view=undo_view("meetup", meetup.id),
+    )
 
 
 def render_created(meetup_id: int, starts_at: datetime, zone: str, link: str | None) -> str:

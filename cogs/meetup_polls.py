@@ -18,6 +18,7 @@ from bot.services.meetup_input import MeetupInput
 from bot.services.meetup_lookup import get_meetup
 from bot.services.poll_finalize import finalize_poll
 from bot.services.time_parsing import ParsedTime
+from bot.ui.undo_button import undo_view
 from cogs._context import MessageableChannel, actor_of, finish, guild_id_of, target_channel, visible_channel_ids
 from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import asked_by_organizer, timezone_autocomplete
@@ -142,6 +143,7 @@ async def poll(
         interaction,
         f"Poll #{created.id} is posted: {message_link(guild_id, destination.id, message.id)}{closing}\n"
         f"Check the times as I read them:\n{listed}",
+        view=undo_view("poll", created.id),
     )
 
 

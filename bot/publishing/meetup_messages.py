@@ -12,6 +12,7 @@ import discord
 
 from bot.db.models import Meetup, MeetupStatus
 from bot.publishing.coalescer import EditCoalescer
+from bot.publishing.discord_codes import UNKNOWN_CHANNEL
 from bot.publishing.nonces import post_nonce
 from bot.rendering.meetup_embed import render_meetup_embed
 from bot.rendering.notices import Post, promotions_notice
@@ -30,8 +31,6 @@ log = logging.getLogger(__name__)
 # Edits of one meetup message at most this often: Discord allows 5 edits per 5 seconds in a channel.
 EDIT_SPACING = 1.0
 
-UNKNOWN_MESSAGE = 10008
-UNKNOWN_CHANNEL = 10003
 
 
 def link_to(meetup: Meetup) -> str | None:

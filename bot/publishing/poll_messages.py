@@ -11,7 +11,8 @@ import discord
 
 from bot.db.models import Meetup, Poll
 from bot.publishing.coalescer import EditCoalescer
-from bot.publishing.meetup_messages import UNKNOWN_CHANNEL, UNKNOWN_MESSAGE, link_to
+from bot.publishing.discord_codes import UNKNOWN_CHANNEL, UNKNOWN_MESSAGE
+from bot.publishing.meetup_messages import link_to
 from bot.publishing.nonces import post_nonce
 from bot.rendering.notices import Post
 from bot.rendering.poll_embed import render_poll_closed_summary, render_poll_embed

@@ -9,6 +9,7 @@ from discord.ui import DynamicItem
 from bot.ui.check_in import CheckInButton
 from bot.ui.meetup_buttons import CalendarButton, RsvpButton
 from bot.ui.poll_controls import ClearVotesButton, ResultsButton, VoteSelect
+from bot.ui.undo_button import UndoButton
 
 # Every persistent component class, registered with the client at start. Their custom ids carry
 # the ids they act on, and their callbacks read the database, so nothing lives only in memory.
@@ -19,4 +20,5 @@ PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
     VoteSelect,
     ClearVotesButton,
     ResultsButton,
+    UndoButton,
 )
