@@ -333,7 +333,7 @@ async def search_meetups(
     if not include_past:
         query = query.where(Meetup.status == MeetupStatus.SCHEDULED, Meetup.ends_at > now)
     needle = text.strip().lstrip("#")
-    if needle.isdigit():
+    if needle.isdecimal():
         number = typed_record_number(needle)
         if number is None:
             return []

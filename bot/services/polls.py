@@ -337,7 +337,7 @@ async def search_polls(
     else:
         query = query.where(Poll.status != PollStatus.FINALIZED)
     needle = text.strip().lstrip("#")
-    if needle.isdigit():
+    if needle.isdecimal():
         number = typed_record_number(needle)
         if number is None:
             return []

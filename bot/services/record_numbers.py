@@ -15,7 +15,7 @@ def is_record_number(value: int) -> bool:
 def typed_record_number(text: str) -> int | None:
     """The number in `#12` or `12` typed into an autocomplete, if it can name a record."""
     needle = text.strip().lstrip("#").strip()
-    if not needle.isdigit() or len(needle) > len(str(MAX_RECORD_NUMBER)):
+    if not needle.isdecimal() or len(needle) > len(str(MAX_RECORD_NUMBER)):
         return None
     number = int(needle)
     return number if is_record_number(number) else None
