@@ -45,6 +45,13 @@ BACKLOG_LIMIT = 10_000  # dispatches kept per session for RESUME
 class GatewayConfig:
     heartbeat_interval_ms: int = 41250
     privileged_intents_enabled: int = PRIVILEGED_INTENTS
+    # Discord answers a heartbeat at once, but the answer crosses a network: a real client never
+    # sees the ACK before its own send has returned. discord.py relies on that: its keep-alive
+    # thread stamps the send time only after the send completes, so an ACK that arrives first
+    # (loopback, no latency) is measured against the previous heartbeat and the bot logs
+    # "Can't keep up, websocket is 41.2s behind" while idle. One network trip's worth of delay
+    # keeps the emulator's ACK where Discord's would be.
+    heartbeat_ack_delay_ms: int = 40
 
 
 @dataclass
@@ -146,6 +153,8 @@ class Gateway:
         self.protocol_errors: list[str] = []
         self.identify_count = 0
         self.resume_count = 0
+        self.heartbeats_received = 0
+        self.heartbeat_acks_sent = 0
 
     # -- dispatch ---------------------------------------------------------------------------------
     def dispatch(
@@ -177,6 +186,12 @@ class Gateway:
     # -- test controls ----------------------------------------------------------------------------
     def connected_sessions(self) -> list[GatewaySession]:
         return [s for s in self.sessions.values() if s.connection is not None]
+
+    def request_heartbeat(self, shard_id: int | None = None) -> None:
+        """Ask clients for a heartbeat now (op 1 from the server), as Discord may; they answer with one."""
+        for session in self._select(shard_id):
+            assert session.connection is not None
+            session.connection.send_json({"op": Op.HEARTBEAT, "d": None})
 
     async def send_reconnect(self, shard_id: int | None = None) -> None:
         """Ask clients to reconnect (op 7); discord.py closes and RESUMEs."""
@@ -265,8 +280,7 @@ class Gateway:
     async def _on_payload(self, connection: GatewayConnection, payload: dict[str, Any]) -> bool:
         op, data = payload.get("op"), payload.get("d")
         if op == Op.HEARTBEAT:
-            connection.send_json({"op": Op.HEARTBEAT_ACK})
-            return True
+            return await self._heartbeat(connection, data)
         if op == Op.IDENTIFY:
             return await self._identify(connection, data or {})
         if op == Op.RESUME:
@@ -283,6 +297,21 @@ class Gateway:
             await self._fail(connection, 4001, "Unknown opcode.")
             return False
         return True
+
+    async def _heartbeat(self, connection: GatewayConnection, last_seq: object) -> bool:
+        if last_seq is not None and not isinstance(last_seq, int):
+            await self._fail(connection, 4002, "Error while decoding payload.")
+            return False
+        self.heartbeats_received += 1
+        self.state.changes.touch()
+        asyncio.get_running_loop().call_later(self.config.heartbeat_ack_delay_ms / 1000, self._ack, connection)
+        return True
+
+    def _ack(self, connection: GatewayConnection) -> None:
+        if not connection.ws.closed:
+            self.heartbeat_acks_sent += 1
+            connection.send_json({"op": Op.HEARTBEAT_ACK})
+            self.state.changes.touch()
 
     async def _identify(self, connection: GatewayConnection, data: dict[str, Any]) -> bool:
         if connection.session is not None:

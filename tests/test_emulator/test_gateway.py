@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import zlib
 from typing import Any
 
@@ -225,3 +226,73 @@ async def test_the_bot_hears_about_its_own_roles_without_the_members_intent(
 
     _before, after = await asyncio.wait_for(updated, 2)
     assert after.id == emu.bot_user_id and world.organizers.id in [r.id for r in after.roles]
+
+
+# A plain discord.py client in a process of its own, as the bot runs: it idles, samples the
+# latency discord.py measured after each heartbeat, and leaves discord.py's warnings on stderr.
+IDLE_CLIENT = """
+import asyncio, json, logging, sys
+import discord, yarl
+
+async def main(api_base, gateway_url, token, seconds):
+    discord.http.Route.BASE = api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+    client = discord.Client(intents=discord.Intents.none())
+    await client.login(token)
+    task = asyncio.create_task(client.connect())
+    await client.wait_until_ready()
+    samples = []
+    for _ in range(int(seconds / 0.05)):
+        await asyncio.sleep(0.05)
+        samples.append(client.latency)
+    await client.close()
+    task.cancel()
+    print(json.dumps(samples))
+
+logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])))
+"""
+
+
+async def _run_idle_client(emu: DiscordEmulator, seconds: float) -> tuple[list[float], str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        IDLE_CLIENT,
+        emu.api_base,
+        emu.gateway_url,
+        emu.bot_token,
+        str(seconds),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30 + seconds)
+    assert process.returncode == 0, stderr.decode()
+    return json.loads(stdout), stderr.decode()
+
+
+@pytest.mark.slow
+async def test_an_idle_client_in_its_own_process_is_never_behind(emu: DiscordEmulator, world: World) -> None:
+    interval = 0.4
+    emu.gateway.config.heartbeat_interval_ms = int(interval * 1000)
+    samples, warnings = await _run_idle_client(emu, seconds=6 * interval)
+
+    # discord.py's latency is the time from a heartbeat to its ACK; measured against the heartbeat
+    # before (an ACK that outran the send) it reads as a whole interval, the idle "41 s behind".
+    assert max(samples) < interval / 2, samples
+    assert "behind" not in warnings and "Can't keep up" not in warnings, warnings
+    assert emu.gateway.heartbeats_received >= 6  # one at HELLO, then one per interval
+    # Every heartbeat got its ACK, but the last one may have crossed the client's close.
+    assert emu.gateway.heartbeats_received - emu.gateway.heartbeat_acks_sent <= 1
+
+
+async def test_a_heartbeat_asked_for_by_the_gateway_is_sent_at_once(
+    emu: DiscordEmulator, world: World, start_client: ClientFactory
+) -> None:
+    await start_client()
+    before = emu.gateway.heartbeats_received
+
+    emu.gateway.request_heartbeat()
+
+    await emu.wait_for(lambda: emu.gateway.heartbeats_received > before, timeout=2, what="the heartbeat asked for")
+    await emu.wait_for(lambda: emu.gateway.heartbeat_acks_sent == emu.gateway.heartbeats_received, timeout=2)
