@@ -29,9 +29,10 @@ class NotFound(DomainError):
 
 
 class UnknownTimezone(InvalidInput):
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, hint: str = "") -> None:
+        """`name` arrives already quoted and cut short; `hint` names the zones it may have meant."""
         super().__init__(
-            f"I don't know the time zone `{name}`. Use an IANA name such as `Europe/Berlin`, "
+            f"I don't know the time zone {name}. {hint}Use an IANA name such as `Europe/Berlin`, "
             "`America/New_York` or `Asia/Seoul` (start typing and pick one from the list)."
         )
 

@@ -18,7 +18,7 @@ from bot.services import meetup_input as check
 from bot.services.attendance import attended_ids
 from bot.services.audit import record_action
 from bot.services.errors import InvalidInput
-from bot.services.guild_settings import reminder_defaults
+from bot.services.guild_settings import date_order_for, reminder_defaults
 from bot.services.meetup_input import MeetupInput
 from bot.services.meetup_lookup import get_meetup
 from bot.services.meetups import MeetupReminders, insert_meetup, require_guild_organizer
@@ -154,6 +154,7 @@ def _carried_over(first: Meetup, typed: MeetupInput) -> MeetupInput:
         description=typed.description if typed.description is not None else first.description,
         capacity=typed.capacity if typed.capacity is not None else first.capacity,
         duration=typed.duration or f"{duration_minutes}m",
+        locale=typed.locale,
     )
 
 
@@ -174,7 +175,8 @@ async def create_followup(
         raise InvalidInput("A follow-up needs a time (`when`), or candidate times (`options`) for a poll.")
     values = _carried_over(first, typed)
     assert values.title is not None and values.when is not None and values.timezone is not None
-    start = check.check_start(values.when, zone=values.timezone, now=now)
+    order = await date_order_for(session, guild_id=guild_id, locale=typed.locale)
+    start = check.check_start(values.when, zone=values.timezone, now=now, date_order=order)
     offsets, nudge = await reminder_defaults(session, guild_id=guild_id)
     followup = await insert_meetup(
         session,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.services.date_order import DateOrder
 from bot.services.durations import describe_duration, parse_duration
 from bot.services.errors import InvalidInput
 from bot.services.time_parsing import ParsedTime, parse_when, require_future
 from bot.services.timezones import resolve_timezone
+from bot.services.typed_text import quote
 
 # Discord's limits where these values end up: an embed title (256), a field value (1024); the
 # description shares the embed's 4096 characters with nothing else, but leaves room for the
@@ -35,6 +37,9 @@ class MeetupInput:
     duration: str | None = None
     reminders: str | None = None  # offsets like `24h,1h`, or `none`; None: the server's default
     remind_maybe: bool | None = None  # reminders ping Maybe members too
+    # Not typed but sent by Discord with the command: the server's language, which decides how a
+    # slash date with two readings (5/12) is read when the server chose no date order.
+    locale: str | None = None
 
 
 def check_title(title: str) -> str:
@@ -72,10 +77,21 @@ def check_duration(text: str | None) -> timedelta:
     if not DURATION_MIN <= value <= DURATION_MAX:
         raise InvalidInput(
             f"A meetup lasts between {describe_duration(DURATION_MIN)} and {describe_duration(DURATION_MAX)}; "
-            f"`{text}` is {describe_duration(value)}."
+            f"{quote(text)} is {describe_duration(value)}."
         )
     return value
 
 
-def check_start(when: str, *, zone: str, now: datetime) -> ParsedTime:
-    return require_future(parse_when(when, zone=resolve_timezone(zone), now=now), now=now)
+def check_start(
+    when: str,
+    *,
+    zone: str,
+    now: datetime,
+    date_order: DateOrder = DateOrder.MONTH_FIRST,
+    zone_is_chosen: bool = False,
+) -> ParsedTime:
+    """A start still to come; `zone_is_chosen`: the organizer gave `zone` with the `timezone` option."""
+    parsed = parse_when(
+        when, zone=resolve_timezone(zone), now=now, date_order=date_order, zone_is_chosen=zone_is_chosen
+    )
+    return require_future(parsed, now=now)

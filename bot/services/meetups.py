@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import GuildSettings, Meetup, MeetupStatus, Rsvp, RsvpStatus
 from bot.services import meetup_input as check
 from bot.services.audit import record_action
+from bot.services.date_order import DateOrder
 from bot.services.errors import CapacityTooLow, InvalidInput, MeetupClosed
-from bot.services.guild_settings import get_guild_config
+from bot.services.guild_settings import date_order_for, get_guild_config
 from bot.services.meetup_input import MeetupInput
 from bot.services.meetup_lookup import lock_meetup
 from bot.services.organizers import Actor, is_organizer, require_organizer
@@ -78,7 +79,13 @@ async def create_meetup(
         raise InvalidInput("A meetup needs a title and a time.")
     config = await get_guild_config(session, guild_id=guild_id, default_timezone=default_timezone)
     zone = typed.timezone or config.timezone
-    start = check.check_start(typed.when, zone=zone, now=now)
+    start = check.check_start(
+        typed.when,
+        zone=zone,
+        now=now,
+        date_order=config.reading_order(typed.locale),
+        zone_is_chosen=typed.timezone is not None,
+    )
     offsets = parse_offsets(typed.reminders) if typed.reminders is not None else config.reminder_offsets
     return await insert_meetup(
         session,
@@ -180,7 +187,8 @@ async def edit_meetup(
         )
     if typed.where is not None:
         meetup.location = check.check_optional_text(typed.where, what="place", limit=check.WHERE_MAX)
-    _apply_new_time(meetup, typed, now=now)
+    order = await date_order_for(session, guild_id=guild_id, locale=typed.locale)
+    _apply_new_time(meetup, typed, now=now, date_order=order)
     reminders_changed = _apply_reminder_choices(meetup, typed)
     promoted: list[int] = []
     if typed.capacity is not None:
@@ -207,13 +215,15 @@ async def edit_meetup(
     return MeetupChange(meetup, changed, time_changed, tuple(promoted), tuple(notify))
 
 
-def _apply_new_time(meetup: Meetup, typed: MeetupInput, *, now: datetime) -> None:
+def _apply_new_time(meetup: Meetup, typed: MeetupInput, *, now: datetime, date_order: DateOrder) -> None:
     duration = meetup.ends_at - meetup.starts_at
     if typed.timezone is not None:
         meetup.timezone = resolve_timezone(typed.timezone)
     if typed.when is not None:
-        start = check.check_start(typed.when, zone=meetup.timezone, now=now)
-        meetup.starts_at = start.instant
+        start = check.check_start(
+            typed.when, zone=meetup.timezone, now=now, date_order=date_order, zone_is_chosen=typed.timezone is not None
+        )
+        meetup.starts_at, meetup.timezone = start.instant, start.zone
     if typed.duration is not None:
         duration = check.check_duration(typed.duration)
     meetup.ends_at = meetup.starts_at + duration

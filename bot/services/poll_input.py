@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from bot.services.date_order import DateOrder
 from bot.services.errors import InvalidInput
 from bot.services.time_parsing import ParsedTime, parse_when
+from bot.services.typed_text import quote
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 25  # Discord's select menus hold at most 25 options
 _SEPARATORS = re.compile(r"[;\n]+")
@@ -16,7 +18,9 @@ def split_options(text: str) -> list[str]:
     return [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
 
 
-def parse_options(text: str, *, zone: str, now: datetime) -> list[ParsedTime]:
+def parse_options(
+    text: str, *, zone: str, now: datetime, date_order: DateOrder = DateOrder.MONTH_FIRST, zone_is_chosen: bool = False
+) -> list[ParsedTime]:
     """The candidate start times, in the order typed; each error names the option at fault."""
     parts = split_options(text)
     if len(parts) < MIN_OPTIONS:
@@ -29,38 +33,62 @@ def parse_options(text: str, *, zone: str, now: datetime) -> list[ParsedTime]:
     parsed: list[ParsedTime] = []
     seen: dict[datetime, str] = {}
     for number, part in enumerate(parts, start=1):
-        try:
-            option = parse_when(part, zone=zone, now=now)
-        except InvalidInput as exc:
-            raise InvalidInput(f"Option {number} (`{part}`): {exc.user_message}") from exc
+        option = _read(
+            part,
+            zone=zone,
+            now=now,
+            date_order=date_order,
+            zone_is_chosen=zone_is_chosen,
+            what=f"Option {number} ({quote(part)})",
+        )
         if option.instant <= now:
             raise InvalidInput(
-                f"Option {number} (`{part}`) is in the past: I read it as <t:{int(option.instant.timestamp())}:F> "
-                f"({option.readable()})."
+                f"Option {number} ({quote(part)}) is in the past: I read it as "
+                f"<t:{int(option.instant.timestamp())}:F> ({option.readable()})."
             )
         if option.instant in seen:
             raise InvalidInput(
-                f"Option {number} (`{part}`) is the same time as `{seen[option.instant]}` ({option.readable()})."
+                f"Option {number} ({quote(part)}) is the same time as {quote(seen[option.instant])} "
+                f"({option.readable()})."
             )
         seen[option.instant] = part
         parsed.append(option)
     return parsed
 
 
-def parse_deadline(text: str | None, *, zone: str, now: datetime, options: list[ParsedTime]) -> datetime | None:
+def parse_deadline(
+    text: str | None,
+    *,
+    zone: str,
+    now: datetime,
+    options: list[ParsedTime],
+    date_order: DateOrder = DateOrder.MONTH_FIRST,
+    zone_is_chosen: bool = False,
+) -> datetime | None:
     """When voting ends: in the future, and before the earliest option."""
     if text is None or not text.strip():
         return None
-    try:
-        closes = parse_when(text, zone=zone, now=now)
-    except InvalidInput as exc:
-        raise InvalidInput(f"The closing time (`{text}`): {exc.user_message}") from exc
+    closes = _read(
+        text,
+        zone=zone,
+        now=now,
+        date_order=date_order,
+        zone_is_chosen=zone_is_chosen,
+        what=f"The closing time ({quote(text)})",
+    )
     if closes.instant <= now:
-        raise InvalidInput(f"The closing time `{text}` is in the past (<t:{int(closes.instant.timestamp())}:F>).")
+        raise InvalidInput(f"The closing time {quote(text)} is in the past (<t:{int(closes.instant.timestamp())}:F>).")
     earliest = min(options, key=lambda o: o.instant)
     if closes.instant >= earliest.instant:
         raise InvalidInput(
             f"Voting must close before the earliest option ({earliest.readable()}); "
-            f"`{text}` is <t:{int(closes.instant.timestamp())}:F>."
+            f"{quote(text)} is <t:{int(closes.instant.timestamp())}:F>."
         )
     return closes.instant
+
+
+def _read(text: str, *, zone: str, now: datetime, date_order: DateOrder, zone_is_chosen: bool, what: str) -> ParsedTime:
+    try:
+        return parse_when(text, zone=zone, now=now, date_order=date_order, zone_is_chosen=zone_is_chosen)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{what}: {exc.user_message}") from exc

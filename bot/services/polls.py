@@ -13,6 +13,7 @@ from bot.db.models import Poll, PollOption, PollStatus, PollVote, VoteKind
 from bot.services import meetup_input as check
 from bot.services.audit import record_action
 from bot.services.errors import DomainError, InvalidInput, NotFound
+from bot.services.guild_settings import date_order_for
 from bot.services.meetup_input import MeetupInput
 from bot.services.meetups import guild_timezone, require_guild_organizer
 from bot.services.organizers import Actor
@@ -86,8 +87,12 @@ async def create_poll(
     if typed.title is None:
         raise InvalidInput("A poll needs a title.")
     zone = resolve_timezone(typed.timezone or await guild_timezone(session, guild_id, default_timezone))
-    options = parse_options(options_text, zone=zone, now=now)
-    closes_at = parse_deadline(closes_text, zone=zone, now=now, options=options)
+    order = await date_order_for(session, guild_id=guild_id, locale=typed.locale)
+    chosen = typed.timezone is not None
+    options = parse_options(options_text, zone=zone, now=now, date_order=order, zone_is_chosen=chosen)
+    closes_at = parse_deadline(
+        closes_text, zone=zone, now=now, options=options, date_order=order, zone_is_chosen=chosen
+    )
     poll = Poll(
         guild_id=guild_id,
         channel_id=channel_id,

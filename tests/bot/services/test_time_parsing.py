@@ -47,7 +47,7 @@ def test_a_time_the_clocks_skip_is_refused() -> None:
     [
         ("blah", "couldn't understand `blah`"),
         ("Dec 5", "no time of day"),
-        ("2026-13-05 19:00", "not a real date"),
+        ("2026-13-05 19:00", "not a date: months run from 1 to 12"),
         ("", "Give a time"),
         ("x" * 200, "too long"),
     ],
