@@ -21,6 +21,7 @@ from bot.in_flight import InFlight
 from bot.loop_lag import LoopLagProbe
 from bot.metrics import INTERACTIONS, observe_command_latency, rate_limit_trace
 from bot.publishing.meetup_messages import MeetupMessages
+from bot.publishing.outgoing import install_fitting_http, install_fitting_webhooks
 from bot.publishing.poll_messages import PollMessages
 from bot.scheduling.meetup_phases import MeetupPhases
 from bot.scheduling.poll_closing import rebuild_poll_timers
@@ -93,6 +94,7 @@ class MeetupBot(commands.AutoShardedBot):
             shard_ids=settings.shard_ids or list(range(settings.shard_count or 1)),
             http_trace=rate_limit_trace(),
         )
+        install_fitting_http(self)  # everything sent is fitted into Discord's limits
         self.settings = settings
         self.db = database
         self.scheduler = scheduler
@@ -111,6 +113,7 @@ class MeetupBot(commands.AutoShardedBot):
         self.reminder_timers = ReminderTimers(self, lease=timedelta(seconds=settings.reminder_lease_seconds))
 
     async def setup_hook(self) -> None:
+        install_fitting_webhooks()  # before anything that answers interactions starts
         revision = await upgrade_to_head(self.db.engine)
         log.info("Database schema at revision %s", revision)
         for name in extension_names():

@@ -9,11 +9,21 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.rendering.limits import MESSAGE_CONTENT, shorten
 from bot.services.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 GENERIC_APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
+
+
+QUOTED_INPUT = 60  # an answer repeats a few words of what was typed, not all 6,000 characters of it
+
+
+def excerpt(value: object) -> str:
+    """What the member typed, as a short inline code span (a backtick inside would end it)."""
+    flat = " ".join(str(value).replace("`", "'").split())
+    return f"`{shorten(flat, QUOTED_INPUT)}`" if flat else "(nothing)"
 
 
 def _permission_list(names: list[str]) -> str:
@@ -33,7 +43,7 @@ _EXPLANATIONS: list[tuple[type[BaseException], Callable[[Any], str]]] = [
         lambda e: f"I need the {_permission_list(e.missing_permissions)} permission here to do that.",
     ),
     (app_commands.CommandOnCooldown, lambda e: f"Slow down a little: try again in {e.retry_after:.0f} seconds."),
-    (app_commands.TransformerError, lambda e: f"I couldn't understand `{e.value}` there."),
+    (app_commands.TransformerError, lambda e: f"I couldn't understand {excerpt(e.value)} there."),
     (app_commands.CheckFailure, lambda e: "You can't use this command here."),
     (discord.Forbidden, lambda e: "Discord refused: I'm missing a permission in this channel."),
 ]
@@ -73,7 +83,10 @@ async def report_interaction_error(interaction: discord.Interaction, error: Base
 
 
 async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
-    """Answer privately whether or not the interaction was already acknowledged."""
+    """Answer privately whether or not the interaction was already acknowledged. The answer is cut
+    to one message: a refusal can repeat long text (Discord's own error, say), and an answer
+    Discord refuses would leave the member with none."""
+    content = shorten(content, MESSAGE_CONTENT)
     try:
         if interaction.response.is_done():
             await interaction.followup.send(content, ephemeral=True)

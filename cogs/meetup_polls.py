@@ -8,18 +8,21 @@ from discord.ext import commands
 
 from bot.publishing.meetup_messages import link_to
 from bot.publishing.scheduled_events import mirror_meetup
+from bot.rendering.limits import AUTOCOMPLETE_CHOICE_NAME, shorten
 from bot.rendering.notices import with_mentions
+from bot.rendering.poll_confirmation import render_poll_posted
 from bot.rendering.poll_embed import option_label
-from bot.rendering.time_format import full_and_relative, message_link
+from bot.rendering.time_format import date_reading_note, full_and_relative, message_link
 from bot.scheduling.poll_closing import schedule_poll_close, unschedule_poll_close
 from bot.services import polls
 from bot.services.errors import DomainError
 from bot.services.meetup_input import MeetupInput
 from bot.services.meetup_lookup import get_meetup
 from bot.services.poll_finalize import finalize_poll
-from bot.services.time_parsing import ParsedTime
+from bot.services.poll_input import split_options
 from bot.ui.undo_button import undo_view
 from cogs._context import MessageableChannel, actor_of, finish, guild_id_of, target_channel, visible_channel_ids
+from cogs._locale import guild_locale_of
 from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import asked_by_organizer, timezone_autocomplete
 
@@ -49,7 +52,9 @@ async def _poll_choices(
             open_only=open_only,
             visible_channel_ids=visible_channel_ids(interaction),
         )
-    return [app_commands.Choice(name=f"#{p.id} {p.title}"[:100], value=p.id) for p in found]
+    return [
+        app_commands.Choice(name=shorten(f"#{p.id} {p.title}", AUTOCOMPLETE_CHOICE_NAME), value=p.id) for p in found
+    ]
 
 
 async def poll_option_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
@@ -72,7 +77,9 @@ async def poll_option_autocomplete(interaction: discord.Interaction, current: st
             f"{option_label(tally.option, poll.timezone)} · {len(tally.yes)} works, {len(tally.if_need_be)} if need be"
         )
         if current.strip() in label:
-            choices.append(app_commands.Choice(name=label[:100], value=tally.option.position + 1))
+            choices.append(
+                app_commands.Choice(name=shorten(label, AUTOCOMPLETE_CHOICE_NAME), value=tally.option.position + 1)
+            )
     return choices[:25]
 
 
@@ -118,6 +125,7 @@ async def poll(
                 description=description,
                 capacity=capacity,
                 duration=duration,
+                locale=guild_locale_of(interaction),
             ),
             options_text=options,
             closes_text=closes,
@@ -134,17 +142,15 @@ async def poll(
     if created.closes_at is not None:
         schedule_poll_close(bot, guild_id, created.id, created.closes_at)
     bot.reminder_timers.refresh()
-    listed = "\n".join(
-        f"{n}. {full_and_relative(t)} = {ParsedTime(t, created.timezone).readable()}"
-        for n, t in enumerate(option_times, start=1)
+    confirmation = render_poll_posted(
+        poll_id=created.id,
+        link=message_link(guild_id, destination.id, message.id),
+        zone=created.timezone,
+        option_times=option_times,
+        closes_at=created.closes_at,
     )
-    closing = f" Voting closes {full_and_relative(created.closes_at)}." if created.closes_at else ""
-    await finish(
-        interaction,
-        f"Poll #{created.id} is posted: {message_link(guild_id, destination.id, message.id)}{closing}\n"
-        f"Check the times as I read them:\n{listed}",
-        view=undo_view("poll", created.id),
-    )
+    confirmation += date_reading_note(zip(split_options(options), option_times, strict=False), created.timezone)
+    await finish(interaction, confirmation, view=undo_view("poll", created.id))
 
 
 @app_commands.command(name="finalize", description="Make a poll's best (or chosen) time a meetup")

@@ -10,7 +10,7 @@ import discord
 from discord.ui import Button, DynamicItem
 
 from bot.db.models import RsvpSource
-from bot.rendering.calendar import google_calendar_link, ics_filename, render_ics
+from bot.rendering.calendar import ics_filename, render_calendar_reply, render_ics
 from bot.rendering.rsvp_replies import render_rsvp_reply
 from bot.rendering.time_format import message_link
 from bot.services.attendance import Phase
@@ -106,9 +106,8 @@ class CalendarButton(DynamicItem[Button[Any]], template=rf"{CALENDAR_PREFIX}:(?P
                 meetup = await get_meetup(session, guild_id=_guild_id(interaction), meetup_id=self.meetup_id)
             link = message_link(meetup.guild_id, meetup.channel_id, meetup.message_id) if meetup.message_id else None
             ics = render_ics(meetup, link=link, now=discord.utils.utcnow())
-            google = google_calendar_link(meetup, link=link)
             return PrivateReply(
-                content=f"Here is the meetup for your calendar. Or [add it to Google Calendar](<{google}>).",
+                content=render_calendar_reply(meetup, link=link),
                 files=[discord.File(io.BytesIO(ics), filename=ics_filename(meetup))],
             )
 

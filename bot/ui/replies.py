@@ -11,6 +11,7 @@ import discord
 from bot.command_tree import RESTARTING
 from bot.interaction_errors import report_interaction_error
 from bot.metrics import INTERACTION_SECONDS
+from bot.rendering.limits import MESSAGE_CONTENT, shorten
 
 # Past this age, the answer comes as a follow-up to a deferral: Discord drops an interaction that
 # is not acknowledged within 3 seconds of its creation, and a burst can keep an interaction waiting
@@ -67,13 +68,14 @@ async def _reply(interaction: discord.Interaction, work: Callable[[], Awaitable[
 
 async def _send(interaction: discord.Interaction, reply: PrivateReply) -> None:
     view = reply.view or discord.utils.MISSING
+    content = shorten(reply.content, MESSAGE_CONTENT)
     if interaction.response.is_done():
         await interaction.followup.send(
-            reply.content or discord.utils.MISSING, files=reply.files, embeds=reply.embeds, view=view, ephemeral=True
+            content or discord.utils.MISSING, files=reply.files, embeds=reply.embeds, view=view, ephemeral=True
         )
     else:
         await interaction.response.send_message(
-            reply.content or None, files=reply.files, embeds=reply.embeds, view=view, ephemeral=True
+            content or None, files=reply.files, embeds=reply.embeds, view=view, ephemeral=True
         )
         _acknowledged(interaction)
 
