@@ -94,6 +94,7 @@ def bot_environment(emulator: EmulatorProcess, database_url: str, **extra: str) 
             "DATABASE_URL": database_url,
             "LOG_LEVEL": "WARNING",
             "MEETUP_BOT_CONFIG": "/nonexistent.toml",
+            "MEETUP_BOT_ENV_FILE": os.devnull,  # nor the developer's own .env
             "PYTHONPATH": str(REPO),
         }
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
+from collections.abc import Iterator
 from datetime import UTC
 
 import discord
@@ -19,6 +21,7 @@ from bot.db.engine import create_engine
 from bot.db.migrate import upgrade_to_head
 from bot.logging_setup import configure_logging
 from bot.settings import Settings, config_file_path
+from bot.startup_failures import explain_login_failure, explain_setup_failure
 
 log = logging.getLogger("bot")
 
@@ -62,21 +65,26 @@ def main(argv: list[str] | None = None) -> int:
     token = settings.token_value()
     configure_logging(level=settings.log_level, json_lines=settings.log_format == "json", secrets=[token or ""])
     if args.migrate:
-        asyncio.run(migrate_only(settings))
-        return 0
+        return asyncio.run(migrate_only(settings))
     if token is None:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return 2
     return asyncio.run(run_bot(settings, token=token, force_sync=args.sync))
 
 
-async def migrate_only(settings: Settings) -> None:
+async def migrate_only(settings: Settings) -> int:
     engine = create_engine(settings.database_url)
     try:
         revision = await upgrade_to_head(engine)
-        log.info("Database schema at revision %s", revision)
+    except Exception as exc:
+        if (failure := explain_setup_failure(exc, database_url=settings.database_url)) is None:
+            raise
+        log.error("%s", failure)
+        return 1
     finally:
         await engine.dispose()
+    log.info("Database schema at revision %s", revision)
+    return 0
 
 
 def build_bot(settings: Settings, *, force_sync: bool = False) -> MeetupBot:
@@ -98,16 +106,45 @@ async def run_bot(settings: Settings, *, token: str, force_sync: bool) -> int:
         loop.add_signal_handler(sig, _stop, bot, sig)
     try:
         async with bot:
-            await bot.start(token)
-    except discord.LoginFailure:
-        log.error("Discord refused the token: check DISCORD_TOKEN (reset it in the developer portal if needed)")
-        return 1
-    except discord.PrivilegedIntentsRequired:
-        log.error("Discord refused an intent this bot asked for; see README, 'Create the Discord application'")
+            if (failure := await log_in(bot, settings, token)) is not None:
+                log.error("%s", failure)
+                return 1
+            await bot.connect()
+    except discord.PrivilegedIntentsRequired as exc:
+        log.error("%s", explain_setup_failure(exc, database_url=settings.database_url))
         return 1
     finally:
         await bot.db.dispose()
     return 0
+
+
+async def log_in(bot: MeetupBot, settings: Settings, token: str) -> str | None:
+    """Log in to Discord and run the set-up (database, timers, commands); what went wrong, in one
+    line, or None when all went well. An unexpected error is raised with its traceback."""
+    try:
+        # discord.py announces every login at INFO; a failed start should print one line only.
+        with quiet_logger("discord.client"):
+            await bot.login(token)
+    except Exception as exc:
+        if bot.application is None:  # Discord's REST API did not let the bot in
+            failure = explain_login_failure(exc, api_base=settings.discord_api_base)
+        else:
+            failure = explain_setup_failure(exc, database_url=settings.database_url)
+        if failure is None:
+            raise
+        return failure
+    return None
+
+
+@contextlib.contextmanager
+def quiet_logger(name: str) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _stop(bot: MeetupBot, sig: signal.Signals) -> None:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
+    DotEnvSettingsSource,
     NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
@@ -20,11 +21,22 @@ DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 DEFAULT_CONFIG_FILE = Path("config/settings.toml")
 DATABASE_FILE_NAME = "meetup-bot.sqlite3"
+# Not resolved: a checkout reached through a symlink is the project where it is found.
+PROJECT_ROOT = Path(__file__).absolute().parents[1]
+SUPPORTED_DATABASES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 
 
 def config_file_path() -> Path:
     """The TOML settings file: `MEETUP_BOT_CONFIG` names another one."""
     return Path(os.environ.get("MEETUP_BOT_CONFIG", DEFAULT_CONFIG_FILE))
+
+
+def env_file_paths() -> tuple[Path, ...]:
+    """The `.env` files read: the project's (beside pyproject.toml), then the one in the folder the
+    bot is started from, which wins where both set a value. `MEETUP_BOT_ENV_FILE` names the only one."""
+    if named := os.environ.get("MEETUP_BOT_ENV_FILE"):
+        return (Path(named),)
+    return (PROJECT_ROOT / ".env", Path(".env"))
 
 
 def to_async_database_url(url: str) -> str:
@@ -44,7 +56,6 @@ class Settings(BaseSettings):
     """Everything the bot can be told; documented in `config/settings.example.toml`."""
 
     model_config = SettingsConfigDict(
-        env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
         case_sensitive=False,
@@ -86,7 +97,8 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml_settings = TomlConfigSettingsSource(settings_cls, toml_file=config_file_path())
-        return init_settings, env_settings, dotenv_settings, toml_settings, file_secret_settings
+        dotenv_files = DotEnvSettingsSource(settings_cls, env_file=env_file_paths(), env_file_encoding="utf-8")
+        return init_settings, env_settings, dotenv_files, toml_settings, file_secret_settings
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -121,6 +133,33 @@ class Settings(BaseSettings):
     @classmethod
     def _no_trailing_slash_on_api(cls, value: str) -> str:
         return value.strip()
+
+    @field_validator("discord_api_base")
+    @classmethod
+    def _http_api_base(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"must be an http(s):// URL like {DISCORD_API_BASE}")
+        return value
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _websocket_gateway(cls, value: str) -> str:
+        if not value.startswith(("wss://", "ws://")):
+            raise ValueError(f"must be a ws(s):// URL like {DISCORD_GATEWAY_URL}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        value = value.strip()
+        if value and not to_async_database_url(value).startswith(SUPPORTED_DATABASES):
+            # Only the scheme is quoted: the rest of the URL may hold a password.
+            scheme = value.partition(":")[0] if ":" in value else value[:20]
+            raise ValueError(
+                f"unsupported database {scheme!r}: use sqlite:///path/to/file.sqlite3 "
+                "or postgresql://user:password@host:5432/database"
+            )
+        return value
 
     @model_validator(mode="after")
     def _database_url_for_async_driver(self) -> Settings:

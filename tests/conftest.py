@@ -16,6 +16,9 @@ from bot.db.migrate import upgrade_to_head
 from bot.settings import to_async_database_url
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+# The bot reads the project's .env too: a developer's own (a token, DEV_GUILD_ID, DATABASE_URL)
+# must not reach the tests, nor the bots they start.
+os.environ["MEETUP_BOT_ENV_FILE"] = os.devnull
 
 
 async def reset_postgres(url: str) -> None:

@@ -21,6 +21,7 @@ def bot_env(tmp_path: Path, **values: str) -> dict[str, str]:
     """A clean environment: none of the developer's own settings leak into the run."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "DEV_GUILD", "LOG_"))}
     env.update({"MEETUP_BOT_CONFIG": str(tmp_path / "absent.toml"), "PYTHONPATH": str(REPO), "DATA_DIR": str(tmp_path)})
+    env["MEETUP_BOT_ENV_FILE"] = str(tmp_path / "absent.env")  # nor the developer's own .env
     env.update(values)
     return env
 
@@ -138,3 +139,36 @@ async def test_the_token_never_reaches_the_logs_and_sigterm_stops_cleanly(
     assert "Database schema at revision" in output and "Received SIGTERM; shutting down" in output
     assert emu.bot_token not in output
     assert emu.bot_token.split(".")[0] not in output.replace(str(emu.bot_user_id), "")
+
+
+@pytest.mark.parametrize(
+    ("in_root", "in_cwd", "used"), [(True, False, "root"), (False, True, "cwd"), (True, True, "cwd")]
+)
+def test_dotenv_is_read_from_the_folder_started_in_and_the_project_root(
+    tmp_path: Path, in_root: bool, in_cwd: bool, used: str
+) -> None:
+    project, started_in = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir()
+    started_in.mkdir()
+    for package in ("bot", "cogs"):  # a checkout of the project at another place
+        (project / package).symlink_to(REPO / package)
+    if in_root:
+        (project / ".env").write_text(f"DATA_DIR={tmp_path / 'root'}\n")
+    if in_cwd:
+        (started_in / ".env").write_text(f"DATA_DIR={tmp_path / 'cwd'}\n")
+    env = bot_env(tmp_path, PYTHONPATH=str(project))
+    del env["DATA_DIR"], env["MEETUP_BOT_ENV_FILE"]
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--migrate"],
+        cwd=started_in,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in tmp_path.glob("*/meetup-bot.sqlite3")] == ["meetup-bot.sqlite3"]
+    assert (tmp_path / used / "meetup-bot.sqlite3").exists()

@@ -15,6 +15,7 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.setenv("MEETUP_BOT_CONFIG", str(tmp_path / "settings.toml"))
+    monkeypatch.setenv("MEETUP_BOT_ENV_FILE", str(tmp_path / ".env"))
     return tmp_path
 
 

@@ -33,6 +33,7 @@ class BotProcess:
             "DATABASE_URL": self.database_url,
             "DATA_DIR": str(self.workdir),
             "MEETUP_BOT_CONFIG": str(self.workdir / "none.toml"),
+            "MEETUP_BOT_ENV_FILE": os.devnull,  # nor the developer's own .env
             "PYTHONPATH": str(ROOT),
             **self.env,
         }
