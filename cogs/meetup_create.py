@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.publishing.meetup_messages import link_to
 from bot.publishing.scheduled_events import mirror_meetup
-from bot.rendering.time_format import full_and_relative
+from bot.rendering.time_format import date_reading_note, full_and_relative
 from bot.services import meetups
 from bot.services.errors import DomainError
 from bot.services.meetup_input import MeetupInput
@@ -18,6 +18,7 @@ from bot.services.meetup_lookup import get_meetup
 from bot.services.time_parsing import ParsedTime
 from bot.ui.undo_button import undo_view
 from cogs._context import MessageableChannel, actor_of, finish, guild_id_of, target_channel
+from cogs._locale import guild_locale_of
 from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import timezone_autocomplete
 
@@ -63,6 +64,7 @@ async def create(
         duration=duration,
         reminders=reminders,
         remind_maybe=remind_maybe,
+        locale=guild_locale_of(interaction),
     )
     async with bot.db.transaction() as session:
         meetup = await meetups.create_meetup(
@@ -86,7 +88,8 @@ async def create(
     await mirror_meetup(bot, meetup)
     await finish(
         interaction,
-        render_created(meetup.id, meetup.starts_at, meetup.timezone, link_to(meetup)),
+        render_created(meetup.id, meetup.starts_at, meetup.timezone, link_to(meetup))
+        + date_reading_note([(when, meetup.starts_at)], meetup.timezone),
         view=undo_view("meetup", meetup.id),
     )
 

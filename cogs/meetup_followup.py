@@ -26,15 +26,17 @@ from bot.rendering.followup_texts import (
     render_proposal,
 )
 from bot.rendering.notices import safe_title
-from bot.rendering.time_format import full_and_relative, message_link
+from bot.rendering.time_format import date_reading_note, full_and_relative, message_link
 from bot.services import followups
 from bot.services.errors import DomainError, InvalidInput
 from bot.services.followups import Audience, AudienceKind, Proposal
+from bot.services.guild_settings import date_order_for
 from bot.services.meetup_input import MeetupInput, check_start
 from bot.services.meetup_lookup import get_meetup
 from bot.services.poll_input import parse_options
 from bot.ui.replies import reply_privately
 from cogs._context import MessageableChannel, actor_of, finish, guild_id_of, target_channel
+from cogs._locale import guild_locale_of
 from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import any_meetup_autocomplete
 
@@ -240,16 +242,19 @@ async def followup(
             kind=AudienceKind(audience),
         )
         proposal = await followups.propose_time(session, found, now=now) if not when and not options else None
+        locale = guild_locale_of(interaction)
+        order = await date_order_for(session, guild_id=guild_id_of(interaction), locale=locale)
     if not found.user_ids:
         await finish(interaction, render_no_audience(found))
         return
     zone = found.meetup.timezone
     if when:
-        start = check_start(when, zone=zone, now=now)
+        start = check_start(when, zone=zone, now=now, date_order=order)
         question = f"Create the follow-up at {full_and_relative(start.instant)} ({start.readable()}) for them?"
+        question += date_reading_note([(when, start.instant)], start.zone)
         text = render_audience(found, then=question)
     elif options:
-        count = len(parse_options(options, zone=zone, now=now))
+        count = len(parse_options(options, zone=zone, now=now, date_order=order))
         text = render_audience(found, then=f"Open a poll with {count} times for them?")
     elif proposal is not None:
         text = render_proposal(found, proposal)
@@ -262,7 +267,7 @@ async def followup(
         return
     plan = FollowupPlan(
         audience=found,
-        typed=MeetupInput(title=title, when=when, where=where, capacity=capacity),
+        typed=MeetupInput(title=title, when=when, where=where, capacity=capacity, locale=locale),
         options=options,
         channel_id=destination.id,
         default_timezone=bot.settings.default_timezone,

@@ -9,10 +9,11 @@ from discord.ext import commands
 from bot.publishing.meetup_messages import delivered_within, link_to
 from bot.publishing.scheduled_events import cancel_mirror, mirror_meetup
 from bot.rendering.notices import cancellation_notice, promotions_notice, time_change_notice
-from bot.rendering.time_format import full_and_relative
+from bot.rendering.time_format import date_reading_note, full_and_relative
 from bot.services import meetups
 from bot.services.meetup_input import MeetupInput
 from cogs._context import actor_of, finish, guild_id_of
+from cogs._locale import guild_locale_of
 from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import timezone_autocomplete, upcoming_meetup_autocomplete
 
@@ -71,7 +72,18 @@ async def edit(
 ) -> None:
     bot = bot_of(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
-    typed = MeetupInput(title, when, timezone, where, description, capacity, duration, reminders, remind_maybe)
+    typed = MeetupInput(
+        title=title,
+        when=when,
+        timezone=timezone,
+        where=where,
+        description=description,
+        capacity=capacity,
+        duration=duration,
+        reminders=reminders,
+        remind_maybe=remind_maybe,
+        locale=guild_locale_of(interaction),
+    )
     async with bot.db.transaction() as session:
         change = await meetups.edit_meetup(
             session,
@@ -98,7 +110,8 @@ async def edit(
         sending = bot.meetup_messages.announce_soon(edited.channel_id, edited.guild_id, posts)
         delivered = await delivered_within(sending, NOTICE_WAIT)
     await mirror_meetup(bot, edited)
-    await finish(interaction, render_edit_summary(change, shown=shown, delivered=delivered))
+    summary = render_edit_summary(change, shown=shown, delivered=delivered)
+    await finish(interaction, summary + date_reading_note([(when, edited.starts_at)], edited.timezone))
 
 
 def render_edit_summary(change: meetups.MeetupChange, *, shown: bool, delivered: bool | None) -> str:
