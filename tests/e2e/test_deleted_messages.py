@@ -18,7 +18,7 @@ async def test_a_meetup_whose_message_is_gone_is_listed_without_a_dead_link(
     _, deleted = await create_meetup(emu, server, title="Deleted by a moderator")
     deleted_id = meetup_id_of(deleted)
     emu.delete_message(server.channel.id, deleted.id)
-    # The bot learns it on its next edit of the message (it takes no message events).
+    # Whether the delete event or the edit tells the bot first, the organizer hears it is gone.
     edited = await run_command(emu, server, server.organizer, "meetup edit", meetup=deleted_id, where="Room 2")
     assert "was deleted" in (edited.content or "")
     assert (await stored_meetup(bot_running, deleted_id)).message_missing
