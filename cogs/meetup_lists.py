@@ -15,6 +15,7 @@ from bot.rendering.attendees import render_attendees_csv, render_attendees_text
 from bot.rendering.meetup_lists import render_my_meetups, render_upcoming
 from bot.services import meetups
 from bot.services.roster import roster_for_organizer
+from bot.services.rsvps import member_names
 from cogs._context import actor_of, guild_id_of, visible_channel_ids
 from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import any_meetup_autocomplete
@@ -46,8 +47,10 @@ async def attendees(interaction: discord.Interaction, meetup: int, format: Liter
         roster = await roster_for_organizer(
             session, guild_id=guild_id_of(interaction), meetup_id=meetup, actor=actor_of(interaction)
         )
+        stored_names = await member_names(session, meetup_id=roster.meetup.id) if format == "csv" else {}
     if format == "csv":
-        names = _known_names(interaction.guild, roster.user_ids(*_ALL))
+        # Names kept when members answered; the cache only fills in answers older than that.
+        names = {**_known_names(interaction.guild, roster.user_ids(*_ALL)), **stored_names}
         data = render_attendees_csv(roster, names)
         file = discord.File(io.BytesIO(data), filename=f"meetup-{roster.meetup.id}-attendees.csv")
         await interaction.response.send_message(f"Answers to meetup #{roster.meetup.id}.", file=file, ephemeral=True)

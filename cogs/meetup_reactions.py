@@ -41,8 +41,10 @@ class MeetupReactions(commands.Cog):
             meetup_id = await meetups.meetup_id_for_message(session, message_id=payload.message_id)
         if meetup_id is None:
             return
+        # An added reaction carries the member in a server (a removed one does not, nor needs it).
+        name = payload.member.display_name if payload.member is not None else None
         request = (
-            AnswerRequest(payload.user_id, answer, RsvpSource.REACTION)
+            AnswerRequest(payload.user_id, answer, RsvpSource.REACTION, member_name=name)
             if added
             else AnswerRequest(payload.user_id, None, RsvpSource.REACTION, only=answer)
         )

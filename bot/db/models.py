@@ -205,6 +205,9 @@ class Rsvp(Base):
     # When the status last changed (an answer or a promotion): seats are numbered in this order.
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The member's display name when they answered, for the organizer's CSV: the bot reads no
+    # member list. Kept on the answer, so it is written in the same statement and goes with it.
+    member_name: Mapped[str | None] = mapped_column(String(100))
 
 
 class AuditLogEntry(Base):
@@ -324,3 +327,5 @@ class Attendance(Base):
     source: Mapped[AttendanceSource] = mapped_column(str_enum(AttendanceSource, "attendance_source"))
     marked_by: Mapped[int] = mapped_column(BigInteger)
     marked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The member's display name when they checked in (see Rsvp.member_name).
+    member_name: Mapped[str | None] = mapped_column(String(100))

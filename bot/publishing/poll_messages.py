@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from collections.abc import Hashable
@@ -17,7 +18,7 @@ from bot.publishing.nonces import post_nonce
 from bot.rendering.notices import Post
 from bot.rendering.poll_embed import render_poll_closed_summary, render_poll_embed
 from bot.rendering.poll_grid import render_poll_grid
-from bot.services import polls
+from bot.services import poll_tallies, polls
 from bot.ui.poll_controls import poll_view
 
 if TYPE_CHECKING:
@@ -38,10 +39,10 @@ class PollMessages:
         async with self.bot.db.reading() as session:
             poll = await session.get(Poll, poll_id)
             assert poll is not None
-            results = await polls.poll_results(session, poll)
+            summary = await poll_tallies.poll_summary(session, poll)
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
         message = await channel.send(
-            embed=render_poll_embed(results), view=poll_view(results), nonce=post_nonce("p", poll.id, poll.created_at)
+            embed=render_poll_embed(summary), view=poll_view(summary), nonce=post_nonce("p", poll.id, poll.created_at)
         )
         async with self.bot.db.transaction() as session:
             await polls.record_poll_message(session, poll_id=poll.id, message_id=message.id)
@@ -52,15 +53,16 @@ class PollMessages:
             poll = await session.get(Poll, poll_id)
             if poll is None or poll.message_id is None or poll.message_missing:
                 return
-            results = await polls.poll_results(session, poll)
+            # Counts only, from the database: a redraw costs the same for 10 voters or 10,000.
+            summary = await poll_tallies.poll_summary(session, poll)
             meetup = await session.get(Meetup, poll.meetup_id) if poll.meetup_id else None
         message = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id).get_partial_message(
             poll.message_id
         )
         try:
             await message.edit(
-                embed=render_poll_embed(results, meetup_link=link_to(meetup) if meetup else None),
-                view=poll_view(results),
+                embed=render_poll_embed(summary, meetup_link=link_to(meetup) if meetup else None),
+                view=poll_view(summary),
             )
         except discord.NotFound as exc:
             if exc.code in (UNKNOWN_MESSAGE, UNKNOWN_CHANNEL):
@@ -75,9 +77,11 @@ class PollMessages:
         async with self.bot.db.reading() as session:
             poll = await session.get(Poll, poll_id)
             assert poll is not None
-            results = await polls.poll_results(session, poll)
+            results = await poll_tallies.poll_results(session, poll)
         summary = Post(render_poll_closed_summary(results), (poll.created_by,))
-        picture = discord.File(io.BytesIO(render_poll_grid(results)), filename=f"poll-{poll.id}.png")
+        # Drawing takes tens of milliseconds of Pillow: off the event loop, which keeps answering.
+        png = await asyncio.to_thread(render_poll_grid, results)
+        picture = discord.File(io.BytesIO(png), filename=f"poll-{poll.id}.png")
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
         try:
             await channel.send(

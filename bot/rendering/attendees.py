@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Mapping
 
+from bot.rendering.csv_files import Cell, write_csv
 from bot.rendering.limits import MESSAGE_CONTENT, shorten
 from bot.rendering.time_format import full_and_relative
 from bot.services.roster import Roster, RosterEntry
@@ -60,32 +60,28 @@ def _walk_ins(roster: Roster) -> list[int]:
     return [uid for uid in roster.attended if uid not in answered]
 
 
-def render_attendees_csv(roster: Roster, names: dict[int, str]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for entry in [*roster.going, *roster.maybe, *roster.declined, *roster.waitlist]:
-        writer.writerow(
-            [
-                entry.user_id,
-                _csv_safe(names.get(entry.user_id, "")),
-                entry.status.value,
-                entry.waitlist_position or "",
-                entry.answered_at.isoformat(),
-                entry.source.value,
-                *_attended_cells(roster, entry.user_id),
-            ]
-        )
-    for user_id in _walk_ins(roster):
-        writer.writerow([user_id, _csv_safe(names.get(user_id, "")), "", "", "", "", *_attended_cells(roster, user_id)])
-    return buffer.getvalue().encode("utf-8")
+def render_attendees_csv(roster: Roster, names: Mapping[int, str]) -> bytes:
+    """One row per answer (going, maybe, can't go, waitlist), then those who came without
+    answering; each with the display name the member had when they answered or checked in."""
+    rows: list[list[Cell]] = [
+        [
+            entry.user_id,
+            names.get(entry.user_id, ""),
+            entry.status.value,
+            entry.waitlist_position,
+            entry.answered_at.isoformat(),
+            entry.source.value,
+            *_attended_cells(roster, entry.user_id),
+        ]
+        for entry in [*roster.going, *roster.maybe, *roster.declined, *roster.waitlist]
+    ]
+    rows += [
+        [user_id, names.get(user_id, ""), None, None, None, None, *_attended_cells(roster, user_id)]
+        for user_id in _walk_ins(roster)
+    ]
+    return write_csv(CSV_COLUMNS, rows)
 
 
-def _attended_cells(roster: Roster, user_id: int) -> list[str]:
+def _attended_cells(roster: Roster, user_id: int) -> list[Cell]:
     at = roster.attended.get(user_id)
-    return ["yes", at.isoformat()] if at is not None else ["no", ""]
-
-
-def _csv_safe(text: str) -> str:
-    """Neutralise spreadsheet formulas in names members chose themselves."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return ["yes", at.isoformat()] if at is not None else ["no", None]

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import discord
 
 from bot.constants import COLOUR_MUTED, COLOUR_PRIMARY, COLOUR_SUCCESS
-from bot.db.models import PollOption, PollStatus
+from bot.db.models import Poll, PollOption, PollStatus, VoteKind
+from bot.rendering.csv_files import Cell, write_csv
 from bot.rendering.limits import EMBED_DESCRIPTION, EMBED_TITLE, EMBED_TOTAL, SELECT_OPTION_LABEL, shorten
 from bot.rendering.time_format import full_and_relative, full_time, relative_time
-from bot.services.polls import MyChoices, PollResults
+from bot.services.poll_tallies import PollResults, PollSummary
+from bot.services.polls import MyChoices
 from bot.services.time_parsing import ParsedTime
 
 BAR_WIDTH = 10
@@ -36,22 +37,28 @@ def count_bar(yes: int, maybe: int, voters: int) -> str:
     return "█" * full + "▒" * half + "░" * (BAR_WIDTH - full - half)
 
 
-def render_poll_embed(results: PollResults, *, meetup_link: str | None = None) -> discord.Embed:
-    poll = results.poll
-    voters = len(results.voters)
-    best = results.best() if voters else None
+def as_summary(results: PollResults | PollSummary) -> PollSummary:
+    return results.summary() if isinstance(results, PollResults) else results
+
+
+def render_poll_embed(results: PollResults | PollSummary, *, meetup_link: str | None = None) -> discord.Embed:
+    """The poll message: counts only, so its size and cost do not grow with the voters."""
+    summary = as_summary(results)
+    poll = summary.poll
+    voters = summary.voter_count
+    best = summary.best() if voters else None
     lines = []
     if poll.description:
         lines += [shorten(poll.description, 1500), ""]
-    for tally in results.options:
-        star = " ⭐" if best is not None and tally is best and poll.status != PollStatus.OPEN else ""
-        bar = count_bar(len(tally.yes), len(tally.if_need_be), voters)
+    for count in summary.options:
+        star = " ⭐" if best is not None and count is best and poll.status != PollStatus.OPEN else ""
+        bar = count_bar(count.yes, count.if_need_be, voters)
         lines.append(
-            f"**{tally.option.position + 1}.** {full_time(tally.option.starts_at)}{star}\n"
-            f"`{bar}` {YES_MARK} {len(tally.yes)} · {MAYBE_MARK} {len(tally.if_need_be)}"
+            f"**{count.option.position + 1}.** {full_time(count.option.starts_at)}{star}\n"
+            f"`{bar}` {YES_MARK} {count.yes} · {MAYBE_MARK} {count.if_need_be}"
         )
     lines.append("")
-    lines.append(_status_line(results, meetup_link))
+    lines.append(_status_line(poll, meetup_link))
     colour = {PollStatus.OPEN: COLOUR_PRIMARY, PollStatus.FINALIZED: COLOUR_SUCCESS}.get(poll.status, COLOUR_MUTED)
     embed = discord.Embed(
         title=shorten(f"Poll: {poll.title}", EMBED_TITLE),
@@ -65,8 +72,7 @@ def render_poll_embed(results: PollResults, *, meetup_link: str | None = None) -
     return embed
 
 
-def _status_line(results: PollResults, meetup_link: str | None) -> str:
-    poll = results.poll
+def _status_line(poll: Poll, meetup_link: str | None) -> str:
     if poll.status == PollStatus.FINALIZED:
         where = f": {meetup_link}" if meetup_link else ""
         return f"**Finalized** as meetup #{poll.meetup_id}{where}"
@@ -87,6 +93,14 @@ def render_my_choices(choices: MyChoices) -> str:
     return f"Your choices:\n{YES_MARK} Works for me: {listed(yes)}\n{MAYBE_MARK} If need be: {listed(maybe)}"
 
 
+def render_cleared(choices: MyChoices) -> str:
+    if not choices.cleared:
+        return "You had no votes on this poll, so there was nothing to clear."
+    if choices.cleared == 1:
+        return "Your vote on this poll is cleared."
+    return f"Your {choices.cleared} votes on this poll are cleared."
+
+
 @dataclass(frozen=True, slots=True)
 class ResultsDetail:
     """Who chose what: embeds, and when everyone does not fit in them, a CSV of all the votes."""
@@ -99,19 +113,21 @@ class ResultsDetail:
 
 def render_results_detail(results: PollResults) -> ResultsDetail:
     """Everyone's choices within one message: per option when that fits, else per voter, else as
-    many voters as fit and a CSV with all of them."""
+    many voters as fit and a CSV with all of them. Linear in the votes: each voter's line comes
+    from their ballot, and no more lines are built than one message could ever hold."""
     voters = results.voters
     if not voters:
         return ResultsDetail(_embeds(results, ["Nobody has voted yet."]), "")
-    by_option = _lines_by_option(results)
-    if _pack(by_option, budget=_budget(results)) is not None:
+    budget = _budget(results)
+    by_option = _lines_by_option(results, budget)
+    if by_option is not None and _pack(by_option, budget=budget) is not None:
         return ResultsDetail(_embeds(results, by_option), "")
     key = _option_key(results)
-    lines = [_voter_line(results, user_id) for user_id in voters]
-    if _pack([*key, *lines], budget=_budget(results)) is not None:
+    lines = [_voter_line(results, user_id) for user_id in voters[: budget // SHORTEST_VOTER_LINE]]
+    if len(lines) == len(voters) and _pack([*key, *lines], budget=budget) is not None:
         return ResultsDetail(_embeds(results, [*key, *lines]), "")
     shown = _most_that_fit(results, key, lines)
-    rest = f"… and {len(voters) - shown} more voters: everyone is in the attached CSV."
+    rest = _more_line(len(voters) - shown)
     note = (
         f"{len(voters)} voters' choices are more than one Discord message can show: "
         f"the first {shown} are below, and everyone's are in the attached CSV."
@@ -126,6 +142,11 @@ def render_results_detail(results: PollResults) -> ResultsDetail:
 
 EMBEDS_PER_MESSAGE = 10
 _TOTAL_MARGIN = 100  # room for the title and footer, counted against the same 6,000 characters
+# No voter's line is shorter ("<@1> ✅ 1" and its line break): no more lines than the budget
+# divided by this can fit in one message, however many voters there are.
+SHORTEST_VOTER_LINE = 9
+# Nor is a mention in a per-option list shorter ("<@1>" and a space).
+SHORTEST_MENTION = 5
 
 
 def _budget(results: PollResults) -> int:
@@ -136,7 +157,10 @@ def _results_title(results: PollResults) -> str:
     return shorten(f"Results: {results.poll.title}", EMBED_TITLE)
 
 
-def _lines_by_option(results: PollResults) -> list[str]:
+def _lines_by_option(results: PollResults, budget: int) -> list[str] | None:
+    """Each option and its voters' mentions; None when so many votes could never fit."""
+    if sum(len(t.yes) + len(t.if_need_be) for t in results.options) * SHORTEST_MENTION > budget:
+        return None
     lines = []
     for tally in results.options:
         lines.append(
@@ -157,19 +181,25 @@ def _option_key(results: PollResults) -> list[str]:
 
 
 def _voter_line(results: PollResults, user_id: int) -> str:
-    yes = [str(t.option.position + 1) for t in results.options if user_id in t.yes]
-    maybe = [str(t.option.position + 1) for t in results.options if user_id in t.if_need_be]
-    kinds = [f"{YES_MARK} {','.join(yes)}" if yes else "", f"{MAYBE_MARK} {','.join(maybe)}" if maybe else ""]
+    ballot = results.ballots[user_id]
+    kinds = [
+        f"{YES_MARK} {','.join(map(str, ballot.yes))}" if ballot.yes else "",
+        f"{MAYBE_MARK} {','.join(map(str, ballot.if_need_be))}" if ballot.if_need_be else "",
+    ]
     return f"<@{user_id}> {' · '.join(k for k in kinds if k)}"
+
+
+def _more_line(hidden: int) -> str:
+    return f"… and {hidden} more voters: everyone is in the attached CSV."
 
 
 def _most_that_fit(results: PollResults, key: list[str], lines: list[str]) -> int:
     """How many voter lines fit beside the key and the closing line (binary search: fitting is monotone)."""
+    voters, budget = len(results.voters), _budget(results)
     low, high = 0, len(lines)
     while low < high:
         middle = (low + high + 1) // 2
-        rest = f"… and {len(lines) - middle} more voters: everyone is in the attached CSV."
-        if _pack([*key, *lines[:middle], rest], budget=_budget(results)) is not None:
+        if _pack([*key, *lines[:middle], _more_line(voters - middle)], budget=budget) is not None:
             low = middle
         else:
             high = middle - 1
@@ -178,21 +208,27 @@ def _most_that_fit(results: PollResults, key: list[str], lines: list[str]) -> in
 
 def _pack(lines: list[str], *, budget: int) -> list[str] | None:
     """The lines as embed descriptions (each within Discord's 4,096 characters, at most ten, at
-    most `budget` characters in all, never splitting a line); None when they do not fit."""
+    most `budget` characters in all, never splitting a line); None when they do not fit, as
+    soon as that is certain."""
     descriptions: list[str] = []
-    current: str | None = None
+    current: list[str] = []
+    size = total = 0
     for line in lines:
         if len(line) > EMBED_DESCRIPTION:
             return None
-        if current is not None and len(current) + 1 + len(line) <= EMBED_DESCRIPTION:
-            current = f"{current}\n{line}"
-            continue
-        if current is not None:
-            descriptions.append(current)
-        current = line
-    if current is not None:
-        descriptions.append(current)
-    if len(descriptions) > EMBEDS_PER_MESSAGE or sum(len(d) for d in descriptions) > budget:
+        if current and size + 1 + len(line) <= EMBED_DESCRIPTION:
+            current.append(line)
+            size += 1 + len(line)
+        else:
+            if current:
+                descriptions.append("\n".join(current))
+            current, size = [line], len(line)
+        total += len(line)
+        if total > budget or len(descriptions) >= EMBEDS_PER_MESSAGE:
+            return None
+    if current:
+        descriptions.append("\n".join(current))
+    if sum(len(d) for d in descriptions) > budget:
         return None
     return descriptions
 
@@ -207,45 +243,48 @@ def _embeds(results: PollResults, lines: list[str]) -> list[discord.Embed]:
     return embeds
 
 
+_CSV_WORDS = {VoteKind.YES: "works", VoteKind.IF_NEED_BE: "if need be"}
+
+
 def render_results_csv(results: PollResults) -> bytes:
-    """One row per voter (in vote order), one column per option: works, if need be, or empty."""
+    """One row per voter (by first vote), with their display name, then one column per option:
+    works, if need be, or empty."""
     zone = results.poll.timezone
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            "user_id",
-            "name",
-            *(
-                f"{t.option.position + 1}. {ParsedTime(t.option.starts_at, zone).local:%Y-%m-%d %H:%M} {zone}"
-                for t in results.options
-            ),
-        ]
-    )
+    header = [
+        "user_id",
+        "name",
+        *(
+            f"{t.option.position + 1}. {ParsedTime(t.option.starts_at, zone).local:%Y-%m-%d %H:%M} {zone}"
+            for t in results.options
+        ),
+    ]
+    return write_csv(header, _csv_rows(results))
+
+
+def _csv_rows(results: PollResults) -> Iterator[list[Cell]]:
+    columns = len(results.options)
     for user_id in results.voters:
-        cells = [
-            "works" if user_id in t.yes else "if need be" if user_id in t.if_need_be else "" for t in results.options
-        ]
-        writer.writerow([user_id, _csv_safe(results.names.get(user_id, "")), *cells])
-    return buffer.getvalue().encode("utf-8")
+        ballot = results.ballots[user_id]
+        cells: list[Cell] = [None] * columns
+        for number in ballot.yes:
+            cells[number - 1] = _CSV_WORDS[VoteKind.YES]
+        for number in ballot.if_need_be:
+            cells[number - 1] = _CSV_WORDS[VoteKind.IF_NEED_BE]
+        yield [user_id, results.names.get(user_id, ""), *cells]
 
 
-def _csv_safe(text: str) -> str:
-    """Neutralise spreadsheet formulas in names members chose themselves."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def render_poll_closed_summary(results: PollResults) -> str:
-    poll = results.poll
-    if not results.voters:
+def render_poll_closed_summary(results: PollResults | PollSummary) -> str:
+    summary = as_summary(results)
+    poll = summary.poll
+    if not summary.voter_count:
         return (
             f"Poll #{poll.id} **{discord.utils.escape_markdown(poll.title)}** is closed with no votes. "
             f"<@{poll.created_by}>, you can still pick a time with `/meetup finalize poll:{poll.id} option:<number>`."
         )
-    best = results.best()
+    best = summary.best()
     return (
         f"Poll #{poll.id} **{discord.utils.escape_markdown(poll.title)}** is closed. "
         f"Best time: option {best.option.position + 1}, {full_and_relative(best.option.starts_at)} "
-        f"({len(best.yes)} works for me, {len(best.if_need_be)} if need be).\n"
+        f"({best.yes} works for me, {best.if_need_be} if need be).\n"
         f"<@{poll.created_by}>, make it a meetup with `/meetup finalize poll:{poll.id}`."
     )

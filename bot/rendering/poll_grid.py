@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.services.polls import PollResults
+from bot.services.poll_tallies import PollResults
 from bot.services.time_parsing import ParsedTime
 
 # Discord's desktop client shows an attached image inline scaled down to fit about 550 x 350 px
@@ -178,8 +178,8 @@ def render_poll_grid(results: PollResults) -> bytes:
         y = top + row * ROW_H
         name = results.names.get(user_id, f"member {str(user_id)[-4:]}")
         canvas.text(PAD, y + 1, _fit(text, name, NAME_W - 6), text, TEXT)
-        for col, tally in enumerate(results.options):
-            fill = WORKS if user_id in tally.yes else IF_NEED_BE if user_id in tally.if_need_be else NO
+        fills = _row_fills(results, user_id)
+        for col, fill in enumerate(fills):
             x = grid_x + col * layout.column_w
             canvas.box(x + 1, y + 1, x + layout.column_w - 1, y + ROW_H - 1, fill)
     y = top + ROW_H * max(1, layout.rows)
@@ -198,6 +198,17 @@ def render_poll_grid(results: PollResults) -> bytes:
         else:
             canvas.text(x + 3, y + 3, total, text, TEXT)
     return canvas.png()
+
+
+def _row_fills(results: PollResults, user_id: int) -> list[tuple[int, int, int]]:
+    """One voter's colour per option, from their ballot (not a search of every option's voters)."""
+    ballot = results.ballots[user_id]
+    fills = [NO] * len(results.options)
+    for number in ballot.yes:
+        fills[number - 1] = WORKS
+    for number in ballot.if_need_be:
+        fills[number - 1] = IF_NEED_BE
+    return fills
 
 
 def _draw_heading(canvas: _Canvas, results: PollResults, layout: GridLayout, title: Font, text: Font) -> None:

@@ -61,7 +61,15 @@ class CheckIn:
     already: bool  # they had checked in (or been marked present) before
 
 
-async def check_in(session: AsyncSession, *, guild_id: int, meetup_id: int, user_id: int, now: datetime) -> CheckIn:
+async def check_in(
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    meetup_id: int,
+    user_id: int,
+    now: datetime,
+    member_name: str | None = None,
+) -> CheckIn:
     meetup = await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
     if meetup.status == MeetupStatus.CANCELLED:
         raise MeetupClosed("This meetup was cancelled, so there is nothing to check in to.")
@@ -77,6 +85,8 @@ async def check_in(session: AsyncSession, *, guild_id: int, meetup_id: int, user
     if row is not None and row.present:
         return CheckIn(meetup, row.marked_at, already=True)
     await _mark(session, meetup.id, [user_id], present=True, source=AttendanceSource.CHECK_IN, by=user_id, now=now)
+    if member_name:  # for the organizer's CSV, which lists those who came without answering too
+        (await _rows(session, meetup.id, [user_id]))[user_id].member_name = member_name[:100]
     return CheckIn(meetup, now, already=False)
 
 

@@ -14,7 +14,8 @@ from bot.services.errors import DomainError, InvalidInput
 from bot.services.guild_settings import reminder_defaults
 from bot.services.meetups import MeetupReminders, insert_meetup, require_guild_organizer
 from bot.services.organizers import Actor
-from bot.services.polls import OptionTally, PollResults, get_poll, poll_duration, poll_results
+from bot.services.poll_tallies import OptionTally, PollResults, poll_results
+from bot.services.polls import get_poll, poll_duration
 from bot.services.reminders import drop_pending
 from bot.services.rsvps import Answer, AnswerBook, AnswerRequest
 
@@ -69,10 +70,10 @@ async def finalize_poll(
         now=now,
     )
     book = await AnswerBook.open(session, meetup, [*chosen.yes, *chosen.if_need_be])
-    for user_id in chosen.yes:
-        count_rsvp((await book.apply(AnswerRequest(user_id, Answer.GOING, RsvpSource.POLL), now=now)).status)
-    for user_id in chosen.if_need_be:
-        count_rsvp((await book.apply(AnswerRequest(user_id, Answer.MAYBE, RsvpSource.POLL), now=now)).status)
+    for answer, user_ids in ((Answer.GOING, chosen.yes), (Answer.MAYBE, chosen.if_need_be)):
+        for user_id in user_ids:
+            request = AnswerRequest(user_id, answer, RsvpSource.POLL, member_name=results.names.get(user_id))
+            count_rsvp((await book.apply(request, now=now)).status)
     poll.status = PollStatus.FINALIZED
     poll.closed_at = poll.closed_at or now
     poll.meetup_id = meetup.id

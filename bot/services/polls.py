@@ -18,6 +18,12 @@ from bot.services.meetup_input import MeetupInput
 from bot.services.meetups import guild_timezone, require_guild_organizer
 from bot.services.organizers import Actor
 from bot.services.poll_input import parse_deadline, parse_options
+
+# The tallies moved to poll_tallies; they keep their names here, where callers found them.
+from bot.services.poll_tallies import OptionTally as OptionTally  # noqa: PLC0414
+from bot.services.poll_tallies import PollResults as PollResults  # noqa: PLC0414
+from bot.services.poll_tallies import poll_options as poll_options  # noqa: PLC0414
+from bot.services.poll_tallies import poll_results as poll_results  # noqa: PLC0414
 from bot.services.record_numbers import is_record_number, typed_record_number
 from bot.services.reminders import drop_pending, plan_poll_reminder
 from bot.services.timezones import resolve_timezone
@@ -34,41 +40,12 @@ class PollClosed(DomainError):
 
 
 @dataclass(frozen=True, slots=True)
-class OptionTally:
-    option: PollOption
-    yes: list[int]  # voters, in the order they voted
-    if_need_be: list[int]
-
-    @property
-    def score(self) -> tuple[int, int, float]:
-        """Higher is better: most 'works', then most 'works' + 'if need be', then the earliest."""
-        return (len(self.yes), len(self.yes) + len(self.if_need_be), -self.option.starts_at.timestamp())
-
-
-@dataclass(frozen=True, slots=True)
-class PollResults:
-    poll: Poll
-    options: list[OptionTally]  # in the poll's order
-    names: dict[int, str]  # voters' display names, where known
-
-    @property
-    def voters(self) -> list[int]:
-        seen: dict[int, None] = {}
-        for tally in self.options:
-            for user_id in (*tally.yes, *tally.if_need_be):
-                seen.setdefault(user_id, None)
-        return list(seen)
-
-    def best(self) -> OptionTally:
-        return max(self.options, key=lambda t: t.score)
-
-
-@dataclass(frozen=True, slots=True)
 class MyChoices:
     """One member's votes on a poll, in the poll's order."""
 
     yes: list[PollOption]
     if_need_be: list[PollOption]
+    cleared: int = 0  # for a request to clear: how many choices it removed
 
 
 async def create_poll(
@@ -137,11 +114,6 @@ async def get_poll(session: AsyncSession, *, guild_id: int, poll_id: int, lock: 
     return poll
 
 
-async def poll_options(session: AsyncSession, poll_id: int) -> list[PollOption]:
-    rows = await session.scalars(select(PollOption).where(PollOption.poll_id == poll_id).order_by(PollOption.position))
-    return list(rows.all())
-
-
 @dataclass(frozen=True, slots=True)
 class VoteRequest:
     """One member's choice in one menu (`kind`), or `kind` None to clear all their votes."""
@@ -151,6 +123,9 @@ class VoteRequest:
     option_ids: Sequence[int]
     now: datetime
     voter_name: str | None = None
+
+
+VOTER_NAME_MAX = 100  # Discord's display names are at most 32 characters; the column holds 100
 
 
 @dataclass(slots=True)
@@ -190,10 +165,12 @@ async def apply_votes(
             continue
         ballot = ballots[request.user_id]
         if request.kind is None:
+            cleared = len(ballot)
             ballot.clear()
-        else:
-            _mark(ballot, request, request.kind)
-            names[request.user_id] = request.voter_name
+            results.append(_choices(options, ballot, cleared=cleared))
+            continue
+        _mark(ballot, request, request.kind)
+        names[request.user_id] = request.voter_name
         results.append(_choices(options, ballot))
     for user, ballot in ballots.items():
         await _write_ballot(
@@ -228,6 +205,7 @@ async def _write_ballot(
     for option_id, gone in stored.items():
         if option_id not in ballot:
             await session.delete(gone)
+    name = voter_name[:VOTER_NAME_MAX] if voter_name else None
     for option_id in sorted(ballot):
         choice, row = ballot[option_id], stored.get(option_id)
         if row is None:
@@ -238,17 +216,21 @@ async def _write_ballot(
                     user_id=user_id,
                     kind=choice.kind,
                     voted_at=choice.voted_at,
-                    voter_name=voter_name[:100] if voter_name else None,
+                    voter_name=name,
                 )
             )
-        elif (row.kind, row.voted_at) != (choice.kind, choice.voted_at):
+            continue
+        if (row.kind, row.voted_at) != (choice.kind, choice.voted_at):
             row.kind, row.voted_at = choice.kind, choice.voted_at
+        if name and row.voter_name != name:  # renamed since: the exports show the newest name
+            row.voter_name = name
 
 
-def _choices(options: list[PollOption], ballot: Mapping[int, _Choice | PollVote]) -> MyChoices:
+def _choices(options: list[PollOption], ballot: Mapping[int, _Choice | PollVote], *, cleared: int = 0) -> MyChoices:
     return MyChoices(
         yes=[o for o in options if o.id in ballot and ballot[o.id].kind == VoteKind.YES],
         if_need_be=[o for o in options if o.id in ballot and ballot[o.id].kind == VoteKind.IF_NEED_BE],
+        cleared=cleared,
     )
 
 
@@ -267,21 +249,6 @@ async def choices_of(session: AsyncSession, *, poll_id: int, user_id: int) -> My
         for v in await session.scalars(select(PollVote).where(PollVote.poll_id == poll_id, PollVote.user_id == user_id))
     }
     return _choices(await poll_options(session, poll_id), ballot)
-
-
-async def poll_results(session: AsyncSession, poll: Poll) -> PollResults:
-    options = await poll_options(session, poll.id)
-    votes = await session.scalars(
-        select(PollVote).where(PollVote.poll_id == poll.id).order_by(PollVote.voted_at, PollVote.id)
-    )
-    by_option: dict[int, OptionTally] = {o.id: OptionTally(o, [], []) for o in options}
-    names: dict[int, str] = {}
-    for v in votes:
-        tally = by_option[v.option_id]
-        (tally.yes if v.kind == VoteKind.YES else tally.if_need_be).append(v.user_id)
-        if v.voter_name:
-            names[v.user_id] = v.voter_name
-    return PollResults(poll, [by_option[o.id] for o in options], names)
 
 
 def require_open_poll(poll: Poll, now: datetime) -> None:

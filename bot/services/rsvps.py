@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Meetup, MeetupStatus, Rsvp, RsvpSource, RsvpStatus
+from bot.db.models import Attendance, Meetup, MeetupStatus, Rsvp, RsvpSource, RsvpStatus
 from bot.services.errors import DomainError, MeetupClosed
 from bot.services.meetup_lookup import lock_meetup
 
@@ -52,6 +52,7 @@ class AnswerRequest:
     source: RsvpSource = RsvpSource.BUTTON
     toggle: bool = False  # buttons: repeating one's current answer withdraws it
     only: Answer | None = None
+    member_name: str | None = None  # their display name now, kept on the answer for the CSV
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,7 @@ class AnswerBook:
             return await self._withdraw(current, now=now)
         if current is not None and answer_of(current.status) == request.answer:
             if not request.toggle or now - current.answered_at < DOUBLE_CLICK_WINDOW:
+                _keep_name(current, request.member_name)
                 return await self._unchanged(request.user_id)
             return await self._withdraw(current, now=now)
         return await self._record(request, current, now=now)
@@ -197,6 +199,7 @@ class AnswerBook:
         current.source = request.source
         current.answered_at = now
         current.status_changed_at = now
+        _keep_name(current, request.member_name)
         self.tally.count(previous, -1)
         self.tally.count(status, +1)
         if previous == RsvpStatus.GOING:
@@ -236,6 +239,26 @@ class AnswerBook:
     async def _standing(self, user_id: int, *, previous: RsvpStatus | None, promoted: list[int]) -> RsvpOutcome:
         await self.session.flush()
         return await standing(self.session, self.meetup, user_id, previous=previous, promoted=promoted)
+
+
+MEMBER_NAME_MAX = 100  # the column's width; Discord's display names are at most 32 characters
+
+
+def _keep_name(row: Rsvp, name: str | None) -> None:
+    """The newest display name; one the event did not carry leaves the last one known."""
+    if name and row.member_name != name[:MEMBER_NAME_MAX]:
+        row.member_name = name[:MEMBER_NAME_MAX]
+
+
+async def member_names(session: AsyncSession, *, meetup_id: int) -> dict[int, str]:
+    """The display names kept from the answers and check-ins of a meetup (a check-in's is newer)."""
+    names: dict[int, str] = {}
+    for model in (Rsvp, Attendance):
+        rows = await session.execute(
+            select(model.user_id, model.member_name).where(model.meetup_id == meetup_id, model.member_name.is_not(None))
+        )
+        names.update({user_id: name for user_id, name in rows.all() if name})
+    return names
 
 
 async def promote_from_waitlist(session: AsyncSession, meetup: Meetup, *, now: datetime) -> list[int]:

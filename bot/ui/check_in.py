@@ -48,6 +48,7 @@ class CheckInButton(DynamicItem[Button[Any]], template=rf"{CHECK_IN_PREFIX}:(?P<
                     meetup_id=self.meetup_id,
                     user_id=interaction.user.id,
                     now=discord.utils.utcnow(),
+                    member_name=interaction.user.display_name,
                 )
             if done.already:
                 return f"You're already checked in (since {full_time(done.at)})."

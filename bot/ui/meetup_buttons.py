@@ -70,7 +70,13 @@ class RsvpButton(DynamicItem[Button[Any]], template=rf"{RSVP_PREFIX}:(?P<id>\d+)
             outcome = await bot.answers.submit_answer(
                 guild_id=_guild_id(interaction),
                 meetup_id=self.meetup_id,
-                request=AnswerRequest(interaction.user.id, self.answer, RsvpSource.BUTTON, toggle=True),
+                request=AnswerRequest(
+                    interaction.user.id,
+                    self.answer,
+                    RsvpSource.BUTTON,
+                    toggle=True,
+                    member_name=interaction.user.display_name,
+                ),
                 now=discord.utils.utcnow(),
             )
             bot.meetup_messages.after_rsvp(outcome)

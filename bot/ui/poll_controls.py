@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from typing import TYPE_CHECKING, Any, cast
@@ -10,9 +11,10 @@ import discord
 from discord.ui import Button, DynamicItem, Select
 
 from bot.db.models import PollStatus, VoteKind
-from bot.rendering.poll_embed import option_label, render_my_choices, render_results_detail
-from bot.services import polls
-from bot.services.polls import PollResults, VoteRequest
+from bot.rendering.poll_embed import option_label, render_cleared, render_my_choices, render_results_detail
+from bot.services import poll_tallies, polls
+from bot.services.poll_tallies import PollResults, PollSummary
+from bot.services.polls import VoteRequest
 from bot.ui.replies import PrivateReply, reply_privately
 
 if TYPE_CHECKING:
@@ -94,13 +96,14 @@ class ClearVotesButton(DynamicItem[Button[Any]], template=rf"{CLEAR_PREFIX}:(?P<
         bot = _bot(interaction)
 
         async def work() -> str:
-            await bot.votes.submit_vote(
+            choices = await bot.votes.submit_vote(
                 guild_id=interaction.guild_id or 0,
                 poll_id=self.poll_id,
                 request=VoteRequest(interaction.user.id, None, [], discord.utils.utcnow()),
             )
-            bot.poll_messages.refresh(self.poll_id)
-            return "Your votes on this poll are cleared."
+            if choices.cleared:
+                bot.poll_messages.refresh(self.poll_id)
+            return render_cleared(choices)
 
         await reply_privately(interaction, work)
 
@@ -124,15 +127,16 @@ class ResultsButton(DynamicItem[Button[Any]], template=rf"{RESULTS_PREFIX}:(?P<i
         async def work() -> PrivateReply:
             async with bot.db.reading() as session:
                 poll = await polls.get_poll(session, guild_id=interaction.guild_id or 0, poll_id=self.poll_id)
-                results = await polls.poll_results(session, poll)
-            detail = render_results_detail(results)
+                results = await poll_tallies.poll_results(session, poll)
+            # Thousands of voters make a large CSV: it is written off the event loop.
+            detail = await asyncio.to_thread(render_results_detail, results)
             files = [discord.File(io.BytesIO(detail.csv), filename=detail.csv_name)] if detail.csv else []
             return PrivateReply(content=detail.note, embeds=detail.embeds, files=files)
 
         await reply_privately(interaction, work)
 
 
-def poll_view(results: PollResults) -> discord.ui.View:
+def poll_view(results: PollResults | PollSummary) -> discord.ui.View:
     poll = results.poll
     closed = poll.status != PollStatus.OPEN
     options = [

@@ -90,7 +90,10 @@ async def test_poll_message_menus_and_votes(emu: DiscordEmulator, server: Server
     assert f"<@{alice.id}>" in results.embeds[0]["description"]
     cleared = await emu.click_button(server.channel.id, message.id, button_id(message, "Clear my votes"), alice.id)
     await cleared.wait_final(timeout=10)
-    assert cleared.content == "Your votes on this poll are cleared."
+    assert cleared.content == "Your 2 votes on this poll are cleared."  # option 1, and 3 as if need be
+    again = await emu.click_button(server.channel.id, message.id, button_id(message, "Clear my votes"), alice.id)
+    await again.wait_final(timeout=10)
+    assert again.content == "You had no votes on this poll, so there was nothing to clear."
 
 
 async def test_bad_options_are_named(emu: DiscordEmulator, server: Server, bot_running: BotRunner) -> None:

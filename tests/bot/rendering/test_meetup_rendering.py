@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 
 import icalendar
@@ -121,10 +123,12 @@ def test_attendees_text_and_csv() -> None:
     assert "__Going (2 / 30)__" in text
     assert "__Waitlist (2)__\n1. <@" in text
     first_id = roster.going[0].user_id
-    rows = render_attendees_csv(roster, {first_id: "=cmd|evil"}).decode().splitlines()
-    assert rows[0] == ",".join(CSV_COLUMNS)
-    assert rows[1].startswith(f"{first_id},'=cmd|evil,going,,")
-    assert rows[3].split(",")[2:4] == ["waitlisted", "1"]
+    data = render_attendees_csv(roster, {first_id: "=cmd|evil"}).decode()
+    assert data.startswith('"user_id","name","status",')  # every field quoted
+    rows = list(csv.reader(io.StringIO(data)))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert rows[1][:4] == [str(first_id), "'=cmd|evil", "going", ""]
+    assert rows[3][2:4] == ["waitlisted", "1"]
 
 
 def test_notices_ping_only_the_listed_users_and_neutralise_titles() -> None:

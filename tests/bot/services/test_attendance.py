@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -147,9 +149,9 @@ async def test_attended_columns_in_the_csv_and_long_invitations_split(sessionmak
     await present(sessionmaker, meetup, [21, 23])
     async with sessionmaker() as s:
         roster = await load_roster(s, meetup=meetup)
-    rows = render_attendees_csv(roster, {}).decode().splitlines()
-    assert rows[0] == ",".join(CSV_COLUMNS) and CSV_COLUMNS[-2:] == ("attended", "attended_at_utc")
-    by_user = {row.split(",")[0]: row.split(",") for row in rows[1:]}
+    rows = list(csv.reader(io.StringIO(render_attendees_csv(roster, {}).decode())))
+    assert tuple(rows[0]) == CSV_COLUMNS and CSV_COLUMNS[-2:] == ("attended", "attended_at_utc")
+    by_user = {row[0]: row for row in rows[1:]}
     assert by_user["21"][-2] == "yes" and by_user["22"][-2:] == ["no", ""] and by_user["23"][2] == ""
     posts = followup_invitation(
         meetup, meetup, list(range(1000, 1250)), "https://discord.com/channels/1/2/3", kind=AudienceKind.MISSED
