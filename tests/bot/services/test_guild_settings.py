@@ -6,7 +6,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import AuditLogEntry, GuildSettings
 from bot.services.errors import NotOrganizer, UnknownTimezone
-from bot.services.guild_settings import get_guild_config, set_guild_timezone, set_organizer_role
+from bot.services.date_order import DateOrder
+from bot.services.guild_settings import (
+    date_order_for,
+    get_guild_config,
+    set_date_order,
+    set_guild_timezone,
+    set_organizer_role,
+)
 from bot.services.organizers import MANAGE_EVENTS, MANAGE_GUILD, Actor
 
 GUILD = 1001
@@ -64,3 +71,33 @@ async def test_clearing_the_organizer_role(session: AsyncSession) -> None:
     await set_organizer_role(session, guild_id=GUILD, actor=admin, role_id=77, default_timezone="UTC")
     config = await set_organizer_role(session, guild_id=GUILD, actor=admin, role_id=None, default_timezone="UTC")
     assert config.organizer_role_id is None
+
+
+async def test_the_date_order_follows_the_language_until_a_server_chooses(session: AsyncSession) -> None:
+    config = await get_guild_config(session, guild_id=GUILD, default_timezone="UTC")
+    assert config.reading_order("en-US") is DateOrder.MONTH_FIRST
+    assert config.reading_order("de") is DateOrder.DAY_FIRST
+    assert config.reading_order("ja") is DateOrder.MONTH_FIRST
+    assert config.reading_order(None) is DateOrder.MONTH_FIRST  # Discord's default language is US English
+    chosen = await set_date_order(
+        session, guild_id=GUILD, actor=ORGANIZER, order=DateOrder.DAY_FIRST, default_timezone="UTC", locale="en-US"
+    )
+    assert chosen.reading_order("en-US") is DateOrder.DAY_FIRST
+    assert await date_order_for(session, guild_id=GUILD, locale="en-US") is DateOrder.DAY_FIRST
+    stored = await session.get(GuildSettings, GUILD)
+    assert stored is not None and (stored.date_order, stored.locale) == ("DMY", "en-US")
+    back = await set_date_order(session, guild_id=GUILD, actor=ORGANIZER, order=None, default_timezone="UTC")
+    assert back.date_order is None
+    assert await date_order_for(session, guild_id=GUILD, locale=None) is DateOrder.MONTH_FIRST  # the stored en-US
+    audit = (
+        await session.scalars(select(AuditLogEntry.details).where(AuditLogEntry.action == "settings.date_order"))
+    ).all()
+    assert audit == [{"from": None, "to": "DMY"}, {"from": "DMY", "to": None}]
+
+
+async def test_a_member_cannot_choose_the_date_order(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    with pytest.raises(NotOrganizer):
+        async with sessionmaker() as s, s.begin():
+            await set_date_order(s, guild_id=GUILD, actor=MEMBER, order=DateOrder.DAY_FIRST, default_timezone="UTC")
+    async with sessionmaker() as s:
+        assert await s.get(GuildSettings, GUILD) is None

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bot.services.date_order import DateOrder
 from bot.services.durations import describe_duration, format_duration, parse_duration
 from bot.services.errors import InvalidInput
-from bot.services.time_parsing import parse_when, require_future
+from bot.services.time_parsing import LATEST_AHEAD, parse_when, require_future
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # a Wednesday
 
@@ -84,3 +88,95 @@ def test_duration_formats() -> None:
     assert format_duration(timedelta(minutes=90)) == "1h30m"
     assert describe_duration(timedelta(hours=2)) == "2 hours"
     assert describe_duration(timedelta(minutes=61)) == "1 hour 1 minute"
+
+
+# Words and marks organizers type in times, for Hypothesis to combine into near-misses.
+_TOKENS = st.sampled_from(
+    [
+        "Dec",
+        "5",
+        "32",
+        "19:00",
+        "7pm",
+        "13pm",
+        "25:00",
+        "5/12",
+        "5.12.",
+        "2026-12-05",
+        "T",
+        "Z",
+        "+09:00",
+        "-5",
+        "KST",
+        "EST",
+        "UTC+9",
+        "Europe/Berlin",
+        "America",
+        "tomorrow",
+        "next",
+        "friday",
+        "in",
+        "1.5h",
+        "an",
+        "hour",
+        "from",
+        "now",
+        "<t:1796500800:F>",
+        "noon",
+        "midnight",
+        "at",
+        "the",
+        "of",
+        ",",
+        "9999",
+        "0",
+        "h",
+        "..",
+        "/",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=120), st.lists(_TOKENS, max_size=8).map(" ".join)))
+def test_any_text_is_read_or_refused_in_words_never_with_a_crash(typed: str) -> None:
+    try:
+        parsed = parse_when(typed, zone="Asia/Seoul", now=NOW, date_order=DateOrder.DAY_FIRST)
+    except InvalidInput as refused:
+        assert 0 < len(refused.user_message) <= 600
+        return
+    assert parsed.instant.tzinfo is not None
+    assert parsed.instant - NOW <= LATEST_AHEAD  # so a duration or a reminder added to it cannot overflow
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(2027, 1, 1), max_value=datetime(2030, 12, 31)),
+    st.sampled_from(["Asia/Seoul", "Europe/Berlin", "America/New_York", "America/Vancouver", "Australia/Sydney"]),
+)
+def test_an_iso_wall_clock_time_round_trips_or_is_refused_at_a_clock_change(wall: datetime, zone: str) -> None:
+    wall = wall.replace(second=0, microsecond=0)
+    try:
+        parsed = parse_when(f"{wall:%Y-%m-%d %H:%M}", zone=zone, now=NOW)
+    except InvalidInput as refused:
+        assert "the clocks skip that hour" in refused.user_message or "happens twice" in refused.user_message
+        return
+    assert parsed.local.replace(tzinfo=None) == wall
+    assert parsed.zone == zone
+
+
+def test_a_zone_in_the_text_must_agree_with_a_chosen_zone() -> None:
+    with pytest.raises(InvalidInput, match="names the zone `KST`, but the `timezone` option says `Europe/Berlin`"):
+        parse_when("Dec 5 19:00 KST", zone="Europe/Berlin", now=NOW, zone_is_chosen=True)
+    same = parse_when("Dec 5 19:00 UTC", zone="Europe/London", now=NOW, zone_is_chosen=True)  # GMT in winter
+    assert (same.instant, same.zone) == (datetime(2026, 12, 5, 19, tzinfo=UTC), "Europe/London")
+    server_default = parse_when("Dec 5 19:00 KST", zone="Europe/Berlin", now=NOW)
+    assert server_default.zone == "Asia/Seoul"
+
+
+@pytest.mark.parametrize("typed", ["Dec 5 19:00 " + "y" * 88, "Dec 5 " + "x" * 300, "in " + "9" * 97 + "h"])
+def test_a_refusal_quotes_at_most_100_characters_of_the_input(typed: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_when(typed, zone="UTC", now=NOW)
+    quoted = re.findall(r"`([^`]*)`", caught.value.user_message)
+    assert quoted and all(len(q) <= 100 for q in quoted)
