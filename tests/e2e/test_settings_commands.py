@@ -115,3 +115,36 @@ async def test_with_a_dev_guild_commands_go_to_that_guild_only(
     assert {c.name for c in emu.commands(server.guild.id)} >= {"settings", "meetup"}
     ix = await run_command(emu, server, server.member, "settings show")
     assert ix.embeds
+
+
+async def test_zones_that_cannot_be_used_are_refused_with_what_to_write(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    answers = {
+        "America": "`America` is a region of the zone database, not a zone: add the place, like `America/New_York`",
+        "EST": "`EST` is not a zone I can use",
+        "Europe/" + "x" * 293: "I don't know the time zone `Europe/xxx",
+        "Europe/Berln": "I don't know the time zone `Europe/Berln`. Did you mean `Europe/Berlin`?",
+    }
+    for zone, says in answers.items():
+        ix = await run_command(emu, server, server.organizer, "settings timezone", zone=zone)
+        assert ix.ephemeral and ix.content is not None
+        assert ix.content.startswith(says), ix.content
+        assert "x" * 101 not in ix.content
+    assert await stored_settings(bot_running, server.guild.id) is None
+    old_name = await run_command(emu, server, server.organizer, "settings timezone", zone="US/Pacific")
+    assert old_name.content == "Times typed in this server are now read in `America/Los_Angeles`."
+
+
+async def test_autocomplete_offers_current_zones_never_old_aliases(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    async def ask(value: str) -> list[str]:
+        choices = await emu.autocomplete(
+            server.guild.id, server.channel.id, server.organizer.id, "settings timezone", focused="zone", value=value
+        )
+        return [c["value"] for c in choices]
+
+    assert await ask("calcutta") == ["Asia/Kolkata"]
+    names = await ask("US/")
+    assert names and not [n for n in names if n.startswith("US/")]

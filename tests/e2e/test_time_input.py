@@ -99,3 +99,30 @@ async def test_out_of_range_times_and_zones_are_refused_privately(
         assert ix.ephemeral
         assert ix.content is not None and ix.content.startswith(says), ix.content
     assert await stored_starts(bot_running) == []
+
+
+async def test_a_poll_says_how_its_slash_dates_were_read(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    await run_command(emu, server, server.organizer, "settings date-order", order="DMY")
+    ix = await run_command(
+        emu, server, server.organizer, "meetup poll", title="Dinner", options=f"5/12/{YEAR} 19:00; 6/12/{YEAR} 19:00"
+    )
+    assert ix.content is not None and ix.content.startswith("Poll #"), ix.content
+    assert f"I read `5/12/{YEAR}` as 5 December and `6/12/{YEAR}` as 6 December" in ix.content
+
+
+async def test_a_zone_in_the_time_and_a_different_timezone_option_are_refused(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    when = f"{YEAR}-12-05 19:00 KST"
+    refused = await run_command(
+        emu, server, server.organizer, "meetup create", title="t", when=when, timezone="Europe/Berlin"
+    )
+    assert refused.content == (
+        f"`{when}` names the zone `KST`, but the `timezone` option says `Europe/Berlin`: "
+        "give the zone once, in the time or in the option."
+    )
+    honoured = await run_command(emu, server, server.organizer, "meetup create", title="t", when=when)
+    assert honoured.content is not None and f"5 Dec {YEAR}, 19:00 (Asia/Seoul)" in honoured.content
+    assert await stored_starts(bot_running) == [datetime(YEAR, 12, 5, 10, tzinfo=UTC)]
