@@ -11,6 +11,8 @@ import signal
 import sys
 
 from .emulator import DiscordEmulator
+from .models import Guild
+from .permissions import Permission, base_permissions, has
 from .seed import SEEDS, seed_crowd
 
 
@@ -43,10 +45,37 @@ def describe(emu: DiscordEmulator) -> dict[str, object]:
                 "channels": {c.name: str(c.id) for c in emu.state.guild_channels(g.id)},
                 "roles": {r.name: str(r.id) for r in g.roles.values()},
                 "members": {emu.state.users[m].username: str(m) for m in g.members},
+                "organizers": organizers(emu, g),
             }
             for g in emu.state.guilds.values()
         ],
     }
+
+
+def organizers(emu: DiscordEmulator, guild: Guild) -> dict[str, str]:
+    """Members the bot takes for organizers by their server-level permissions (Manage Events, or
+    more), with why; a role the bot is told to trust (/settings) is the bot's to know, not Discord's."""
+    everyone = guild.roles[guild.id].permissions
+    found = {}
+    for member in guild.members.values():
+        if member.user_id == emu.bot_user_id:
+            continue
+        roles = [guild.roles[r] for r in member.role_ids if r in guild.roles]
+        granted = base_permissions(
+            is_owner=member.user_id == guild.owner_id,
+            everyone_permissions=everyone,
+            role_permissions=[r.permissions for r in roles],
+        )
+        if not has(granted, Permission.MANAGE_EVENTS):
+            continue
+        giving = [
+            r.name
+            for r in roles
+            if has(r.permissions, Permission.MANAGE_EVENTS) or has(r.permissions, Permission.ADMINISTRATOR)
+        ]
+        why = "server owner" if member.user_id == guild.owner_id else f"Manage Events through role {', '.join(giving)}"
+        found[emu.state.users[member.user_id].username] = why
+    return found
 
 
 def _print_human(info: dict[str, object]) -> None:
@@ -57,12 +86,14 @@ def _print_human(info: dict[str, object]) -> None:
         print(f"  guild {guild['name']!r}: {guild['id']}")
         for kind in ("channels", "roles", "members"):
             for name, snowflake in guild[kind].items():
-                print(f"    {kind[:-1]:8} {name:20} {snowflake}")
+                why = guild["organizers"].get(name) if kind == "members" else None
+                print(f"    {kind[:-1]:8} {name:20} {snowflake}" + (f"  organizer ({why})" if why else ""))
     print(
         "Point the bot at it: DISCORD_TOKEN=<bot_token> DISCORD_API_BASE=<api_base> "
         "DISCORD_GATEWAY_URL=<gateway_url> scripts/run-bot\n"
-        "Act as a member: python -m tests.emulator.act --port <port> --as <member id> --channel <channel id> "
-        'slash "meetup create" title="Karaoke" when="tomorrow 19:00"'
+        "Act as a member: python -m tests.emulator.act --port <port> --as <member> --channel <channel> "
+        'slash "meetup create" title="Karaoke" when="tomorrow 19:00" (members and channels by name or id; '
+        "--help for every verb)"
     )
     sys.stdout.flush()
 

@@ -169,6 +169,27 @@ def add_control_routes(app: web.Application, emu: DiscordEmulator) -> None:
         )
         return await finish(interaction, body)
 
+    @route("POST", "/interactions/autocomplete")
+    async def autocomplete(request: web.Request, body: dict[str, Any]) -> Any:
+        choices = await emu.autocomplete(
+            int(body["guild_id"]) if body.get("guild_id") else None,
+            int(body["channel_id"]),
+            int(body["user_id"]),
+            body["command"],
+            focused=body["focused"],
+            value=str(body.get("value", "")),
+            timeout=float(body.get("timeout", 5.0)),
+            **body.get("options", {}),
+        )
+        return {"choices": choices}
+
+    @route("GET", "/commands")
+    async def commands(request: web.Request, body: dict[str, Any]) -> Any:
+        """The application commands the bot registered (global and per guild), as it sent them."""
+        return [
+            {"guild_id": str(c.guild_id) if c.guild_id else None, **c.definition} for c in emu.state.commands.values()
+        ]
+
     @route("POST", "/interactions/button")
     async def button(request: web.Request, body: dict[str, Any]) -> Any:
         interaction = await emu.click_button(

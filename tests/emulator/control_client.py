@@ -79,6 +79,41 @@ class EmulatorControlClient:
         }
         return await self._call("POST", "/interactions/slash", body)  # type: ignore[no-any-return]
 
+    async def autocomplete(
+        self,
+        guild_id: int | str | None,
+        channel_id: int | str,
+        user_id: int | str,
+        command: str,
+        *,
+        focused: str,
+        value: str,
+        options: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """The choices the bot suggests while `value` is typed into option `focused`."""
+        body = {
+            "guild_id": guild_id,
+            "channel_id": channel_id,
+            "user_id": user_id,
+            "command": command,
+            "focused": focused,
+            "value": value,
+            "options": options or {},
+        }
+        return (await self._call("POST", "/interactions/autocomplete", body))["choices"]  # type: ignore[no-any-return]
+
+    async def commands(self) -> list[dict[str, Any]]:
+        return await self._call("GET", "/commands")  # type: ignore[no-any-return]
+
+    async def attachment(self, url_path: str) -> bytes:
+        """The bytes of an attachment, by the path the emulator serves it under."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        async with self._session.get(self.base_url + url_path) as response:
+            if response.status >= 400:
+                raise EmulatorControlError(f"GET {url_path}: {response.status}")
+            return await response.read()
+
     async def click_button(
         self,
         channel_id: int | str,
@@ -147,8 +182,9 @@ class EmulatorControlClient:
         body = {"user_id": user_id, "content": content}
         return await self._call("POST", f"/channels/{channel_id}/messages", body)  # type: ignore[no-any-return]
 
-    async def channel_messages(self, channel_id: int | str) -> list[dict[str, Any]]:
-        return await self._call("GET", f"/channels/{channel_id}/messages")  # type: ignore[no-any-return]
+    async def channel_messages(self, channel_id: int | str, *, include_deleted: bool = False) -> list[dict[str, Any]]:
+        params = {"include_deleted": "true"} if include_deleted else None
+        return await self._call("GET", f"/channels/{channel_id}/messages", params=params)  # type: ignore[no-any-return]
 
     async def calls(self, since: int = 0) -> list[dict[str, Any]]:
         return await self._call("GET", "/calls", params={"since": str(since)})  # type: ignore[no-any-return]
