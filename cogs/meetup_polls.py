@@ -11,7 +11,7 @@ from bot.publishing.scheduled_events import mirror_meetup
 from bot.rendering.limits import AUTOCOMPLETE_CHOICE_NAME, shorten
 from bot.rendering.notices import with_mentions
 from bot.rendering.poll_confirmation import render_poll_posted
-from bot.rendering.poll_embed import option_label
+from bot.rendering.poll_embed import carried_over, option_label
 from bot.rendering.time_format import date_reading_note, full_and_relative, message_link
 from bot.scheduling.poll_closing import schedule_poll_close, unschedule_poll_close
 from bot.services import polls
@@ -20,6 +20,7 @@ from bot.services.meetup_input import MeetupInput
 from bot.services.meetup_lookup import get_meetup
 from bot.services.poll_finalize import finalize_poll
 from bot.services.poll_input import split_options
+from bot.services.poll_tallies import poll_summary
 from bot.ui.undo_button import undo_view
 from cogs._context import MessageableChannel, actor_of, finish, guild_id_of, target_channel, visible_channel_ids
 from cogs._locale import guild_locale_of
@@ -70,12 +71,10 @@ async def poll_option_autocomplete(interaction: discord.Interaction, current: st
             return []
         if poll.channel_id not in visible_channel_ids(interaction):
             return []
-        results = await polls.poll_results(session, poll)
+        summary = await poll_summary(session, poll)  # counts only: a keystroke must not read every vote
     choices = []
-    for tally in results.options:
-        label = (
-            f"{option_label(tally.option, poll.timezone)} · {len(tally.yes)} works, {len(tally.if_need_be)} if need be"
-        )
+    for tally in summary.options:
+        label = f"{option_label(tally.option, poll.timezone)} · {tally.yes} works, {tally.if_need_be} if need be"
         if current.strip() in label:
             choices.append(
                 app_commands.Choice(name=shorten(label, AUTOCOMPLETE_CHOICE_NAME), value=tally.option.position + 1)
@@ -178,17 +177,14 @@ async def finalize(interaction: discord.Interaction, poll: int, option: int | No
     async with bot.db.reading() as session:
         meetup = await get_meetup(session, guild_id=guild_id, meetup_id=done.meetup.id)
     link = link_to(meetup)
-    header = (
-        f"**{discord.utils.escape_markdown(meetup.title)}** is set for {full_and_relative(meetup.starts_at)}: "
-        f"{link}\nYou chose this time in the poll; your answer is carried over."
-    )
-    await bot.meetup_messages.announce(meetup.channel_id, guild_id, with_mentions(header, done.notify_user_ids))
+    if done.notify_user_ids:  # the meetup message itself is the news when nobody chose the time
+        header = (
+            f"**{discord.utils.escape_markdown(meetup.title)}** is set for {full_and_relative(meetup.starts_at)}: "
+            f"{link}\nYou chose this time in the poll; your answer is carried over."
+        )
+        await bot.meetup_messages.announce(meetup.channel_id, guild_id, with_mentions(header, done.notify_user_ids))
     await mirror_meetup(bot, meetup)
-    await finish(
-        interaction,
-        f"Poll #{poll} is now meetup #{meetup.id}: {link}\n"
-        f"{len(done.notify_user_ids)} voters of that time were told and carried over as answers.",
-    )
+    await finish(interaction, f"Poll #{poll} is now meetup #{meetup.id}: {link}\n{carried_over(done)}")
 
 
 @app_commands.command(name="poll-close", description="Stop a poll's voting without creating a meetup")

@@ -17,7 +17,9 @@ are doubled, and commas and line breaks stay inside their quoted field, as RFC 4
 every reader honours the quotes, though (Excel resumes splitting after a closing quote that is
 not followed by its own separator), so a separator or line break inside a cell that is followed
 by a formula character gets the apostrophe too: `;=1` is written `;'=1`, and whatever splits it
-finds text after the split. Real names rarely hold such a pair; the apostrophe is what it costs.
+finds text after the split. Spaces before the formula character do not change that (Google
+Sheets trims cells when it imports them). Real names rarely hold such a pair; the apostrophe is
+what it costs.
 """
 
 from __future__ import annotations
@@ -34,15 +36,16 @@ NEUTRALISER = "'"
 Cell = str | int | None
 
 
-# A separator (comma, semicolon, tab) or line break inside a cell, followed by a formula start.
-_SPLIT_THEN_FORMULA = re.compile(r"([,;\t\r\n])(?=[=+\-@\t\r\n])")
+# A separator (comma, semicolon, tab) or line break inside a cell, followed by a formula start
+# (after spaces too: an import that trims cells would take ` =1` as `=1`).
+_SPLIT_THEN_FORMULA = re.compile(r"([,;\t\r\n])(?= *[=+\-@\t\r\n])")
 
 
 def neutralise_cell(value: Cell) -> str:
     """The cell as text that no spreadsheet runs as a formula, even one that splits it."""
     text = "" if value is None else str(value)
     text = _SPLIT_THEN_FORMULA.sub(rf"\1{NEUTRALISER}", text)
-    return NEUTRALISER + text if text.startswith(FORMULA_STARTS) else text
+    return NEUTRALISER + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
 
 def write_csv(header: Sequence[Cell], rows: Iterable[Sequence[Cell]]) -> bytes:

@@ -12,6 +12,7 @@ from bot.db.models import Poll, PollOption, PollStatus, VoteKind
 from bot.rendering.csv_files import Cell, write_csv
 from bot.rendering.limits import EMBED_DESCRIPTION, EMBED_TITLE, EMBED_TOTAL, SELECT_OPTION_LABEL, shorten
 from bot.rendering.time_format import full_and_relative, full_time, relative_time
+from bot.services.poll_finalize import Finalized
 from bot.services.poll_tallies import PollResults, PollSummary
 from bot.services.polls import MyChoices
 from bot.services.time_parsing import ParsedTime
@@ -271,6 +272,15 @@ def _csv_rows(results: PollResults) -> Iterator[list[Cell]]:
         for number in ballot.if_need_be:
             cells[number - 1] = _CSV_WORDS[VoteKind.IF_NEED_BE]
         yield [user_id, results.names.get(user_id, ""), *cells]
+
+
+def carried_over(done: Finalized) -> str:
+    """What the organizer hears of the voters of the chosen time, once."""
+    voters = len(done.notify_user_ids)
+    if not voters:
+        return "Nobody had voted for that time, so no answers were carried over and nobody was pinged."
+    who = "1 voter of that time was" if voters == 1 else f"{voters} voters of that time were"
+    return f"{who} told and carried over as answers."
 
 
 def render_poll_closed_summary(results: PollResults | PollSummary) -> str:
