@@ -19,9 +19,9 @@ ELLIPSIS = "…"
 # How far back from the limit a cut looks for a space, so that no word is split; text without
 # spaces (Chinese, Japanese, one long word) is cut between characters instead.
 WORD_SEARCH = 24
-# Grapheme clusters are found in a prefix this much longer than the cut, so the cluster the cut
-# falls in is seen whole (a cluster longer than this would be cut between its code points).
-_CLUSTER_LOOKAHEAD = 64
+# A cluster longer than this is no character a reader sees as one (a run of conjoining jamo, a
+# letter under a pile of marks): it may be cut between its code points, or nothing would be left.
+LONGEST_CLUSTER = 32
 
 _UNBREAKABLE = regex.compile(
     r"""
@@ -31,7 +31,7 @@ _UNBREAKABLE = regex.compile(
     | <a?:\w{1,32}:\d+>                             # a custom emoji
     | \[[^\]\n]*\]\(<?https?://[^\s)>]*>?\)         # a markdown link, [text](url) or [text](<url>)
     | <https?://[^\s<>]+>                           # a link that shows no preview
-    | https?://[^\s<>]+                             # a bare link
+    | https?://[^\s<>\[\]]+                         # a bare link (a bracket starts a markdown link)
     """,
     regex.VERBOSE | regex.IGNORECASE,
 )
@@ -89,10 +89,14 @@ def _unbreakable_spans(text: str, room: int) -> list[tuple[int, int]]:
 
 
 def _cluster_boundaries(text: str, room: int) -> list[int]:
-    """Every index up to `room` between two grapheme clusters, 0 included."""
+    """Every index up to `room` between two grapheme clusters, 0 included (and `room` itself when
+    it falls inside an overlong cluster). Clusters are found in a prefix long enough to see whole
+    the cluster the cut falls in."""
     boundaries = [0]
-    for match in _GRAPHEME.finditer(text, 0, room + _CLUSTER_LOOKAHEAD):
+    for match in _GRAPHEME.finditer(text, 0, room + LONGEST_CLUSTER + 1):
         if match.end() > room:
+            if match.end() - match.start() > LONGEST_CLUSTER:
+                boundaries.append(room)
             break
         boundaries.append(match.end())
     return boundaries
