@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
@@ -108,11 +107,14 @@ class Settings(BaseSettings):
     @field_validator("default_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
+        # The rules members' zones follow: canonical spelling, EST and the like refused.
+        from bot.services.errors import InvalidInput
+        from bot.services.timezones import resolve_timezone
+
         try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name like Europe/Berlin") from exc
-        return value
+            return resolve_timezone(value)
+        except InvalidInput as exc:
+            raise ValueError(f"unknown time zone {value!r}: {exc.user_message}") from exc
 
     @field_validator("shard_ids", mode="before")
     @classmethod
