@@ -13,11 +13,15 @@ RUN groupadd --system --gid 10001 meetup \
     && chown meetup:meetup /data
 
 WORKDIR /app
+# The locked dependencies first, each checked against its hash (scripts/lock refreshes the lock):
+# this layer is rebuilt only when the lock changes, not with every change of the code.
+COPY requirements.txt ./
+RUN pip install --no-compile --require-hashes --no-deps -r requirements.txt
 COPY pyproject.toml README.md alembic.ini ./
 COPY bot ./bot
 COPY cogs ./cogs
 COPY config ./config
-RUN pip install --no-compile .
+RUN pip install --no-compile --no-deps .
 
 USER 10001:10001
 VOLUME ["/data"]
