@@ -26,7 +26,8 @@ from bot.startup_failures import explain_login_failure, explain_setup_failure
 log = logging.getLogger("bot")
 
 NO_TOKEN_MESSAGE = (
-    "No Discord token: put DISCORD_TOKEN=<your bot token> in a .env file here (see config/.env.example); "
+    "No Discord token: put DISCORD_TOKEN=<your bot token> in a .env file here or in the project folder "
+    "(see config/.env.example); "
     "get the token at https://discord.com/developers/applications -> your application -> Bot -> Reset Token."
 )
 
