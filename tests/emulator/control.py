@@ -294,6 +294,8 @@ def add_control_routes(app: web.Application, emu: DiscordEmulator) -> None:
             await emu.gateway_reconnect(shard_id)
         elif request.match_info["action"] == "drop":
             emu.gateway_drop(shard_id)
+        elif request.match_info["action"] == "heartbeat":
+            emu.gateway.request_heartbeat(shard_id)
         else:
             raise LookupError(f"unknown gateway action {request.match_info['action']!r}")
         return {"ok": True}

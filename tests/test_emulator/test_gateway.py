@@ -14,6 +14,7 @@ import pytest
 from discord.ext import commands
 
 from tests.emulator import DiscordEmulator
+from tests.emulator.control_client import EmulatorControlClient
 
 from .conftest import ClientFactory, World, all_intents
 
@@ -296,3 +297,7 @@ async def test_a_heartbeat_asked_for_by_the_gateway_is_sent_at_once(
 
     await emu.wait_for(lambda: emu.gateway.heartbeats_received > before, timeout=2, what="the heartbeat asked for")
     await emu.wait_for(lambda: emu.gateway.heartbeat_acks_sent == emu.gateway.heartbeats_received, timeout=2)
+
+    async with EmulatorControlClient(emu.control_url.removesuffix("/_emulator")) as control:
+        await control.gateway("heartbeat")  # the same, from another process
+    await emu.wait_for(lambda: emu.gateway.heartbeats_received > before + 1, timeout=2, what="a second heartbeat")
