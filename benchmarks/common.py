@@ -74,6 +74,7 @@ async def emulator_process(seed: str = "demo", *extra: str) -> AsyncIterator[Emu
         cwd=REPO,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
+        limit=64 * 1024 * 1024,  # its one line of JSON names every member: 10,000 are over a megabyte
     )
     assert process.stdout is not None
     line = await asyncio.wait_for(process.stdout.readline(), timeout=60)

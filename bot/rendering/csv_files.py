@@ -48,11 +48,21 @@ def neutralise_cell(value: Cell) -> str:
     return NEUTRALISER + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
 
+class _Neutralised(dict[Cell, str]):
+    """Each distinct cell neutralised once: most cells of a big export repeat (works, if need be,
+    empty), and checking a cell costs more than looking it up."""
+
+    def __missing__(self, cell: Cell) -> str:
+        text = self[cell] = neutralise_cell(cell)
+        return text
+
+
 def write_csv(header: Sequence[Cell], rows: Iterable[Sequence[Cell]]) -> bytes:
     """A CSV file (UTF-8, every field quoted, every cell neutralised) of `header` and `rows`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
-    writer.writerow([neutralise_cell(cell) for cell in header])
-    writer.writerows([neutralise_cell(cell) for cell in row] for row in rows)
+    safe = _Neutralised()
+    writer.writerow([safe[cell] for cell in header])
+    writer.writerows([safe[cell] for cell in row] for row in rows)
     # A name can hold a lone surrogate (JSON allows the escape); it must not stop the export.
     return buffer.getvalue().encode("utf-8", errors="replace")
