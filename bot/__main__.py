@@ -65,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     token = settings.token_value()
     configure_logging(level=settings.log_level, json_lines=settings.log_format == "json", secrets=[token or ""])
+    if settings.log_level != "DEBUG":  # Alembic narrates each migration; the bot says in one line what it did
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.migrate:
         return asyncio.run(migrate_only(settings))
     if token is None:

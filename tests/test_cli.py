@@ -56,6 +56,9 @@ def test_migrate_only_creates_the_database(tmp_path: Path) -> None:
     result = run_bot(tmp_path, "--migrate")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "meetup-bot.sqlite3").exists()
+    said = [line.split(": ", 1)[1] for line in result.stderr.strip().splitlines()]
+    assert said[0].startswith("Database migrated from empty to ")  # and no narration of each step
+    assert said[1:] == [f"Database schema at revision {said[0].rsplit(' ', 1)[1]}"]
 
 
 def test_an_invalid_setting_is_named(tmp_path: Path) -> None:
