@@ -28,6 +28,7 @@ FULL: dict[str, list[str]] = {
     "poll_burst": ["--runs", "3"],
     "reminders": ["--runs", "3"],
     "memory": ["--runs", "3"],
+    "poll_rendering": ["--runs", "6"],
 }
 QUICK: dict[str, list[str]] = {
     "startup": ["--runs", "2"],
@@ -35,6 +36,7 @@ QUICK: dict[str, list[str]] = {
     "poll_burst": ["--runs", "1", "--voters", "100"],
     "reminders": ["--runs", "1", "--servers", "20", "--pending", "400", "--due", "50"],
     "memory": ["--runs", "1", "--meetups", "500", "--rsvps", "5000", "--servers", "20"],
+    "poll_rendering": ["--runs", "1", "--voters", "100", "1000"],
 }
 NAMED_FIELD = re.compile(r"\{[a-z_]")
 # What the table shows of each benchmark: (figure, how it reads, format).
@@ -72,6 +74,20 @@ ROWS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "memory": [
         ("peak_mb", "resident memory, 10,000 meetups and 100,000 RSVPs: peak (target < 200 MB)", "{:.0f} MB"),
+    ],
+    "poll_rendering": [
+        ("results_1000_ms", "big poll, 25 options, 1,000 voters: Results rendered (embeds and CSV)", "{:.0f} ms"),
+        ("results_10000_ms", "same, 10,000 voters (target well under 1 s)", "{:.0f} ms"),
+        ("csv_1000_ms", "same, the CSV alone, 1,000 voters", "{:.0f} ms"),
+        ("csv_10000_ms", "same, the CSV alone, 10,000 voters", "{:.0f} ms"),
+        ("redraw_1000_ms", "same, the poll message's redraw from its counts, 1,000 voters", "{:.1f} ms"),
+        ("redraw_10000_ms", "same, the redraw, 10,000 voters", "{:.1f} ms"),
+        ("picture_1000_ms", "same, the grid picture (off the event loop), 1,000 voters", "{:.0f} ms"),
+        ("picture_10000_ms", "same, the picture, 10,000 voters", "{:.0f} ms"),
+        ("redraw_e2e_ms", "same, 10,000 voters through the emulator: a vote until the message is redrawn", "{:.0f} ms"),
+        ("results_e2e_ms", "same, Results clicked until answered, CSV attached", "{:.0f} ms"),
+        ("close_e2e_ms", "same, poll-close until answered, picture posted", "{:.0f} ms"),
+        ("worst_lag_ms", "same, event loop held at most meanwhile (target ≤ 100 ms)", "{:.0f} ms"),
     ],
 }
 
