@@ -4,16 +4,19 @@ arrive whole, and whatever still comes out too long is cut on its way out, never
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
+import discord
 import icalendar
 import pytest
 from discord import app_commands
+from discord.http import handle_message_parameters
 
-from tests.e2e.harness import BotRunner, Server, run_command
+from tests.e2e.harness import BotRunner, Server, poll_until, run_command
 from tests.e2e.meetup_steps import click, create_meetup, meetup_id_of, public_messages, stored_meetup
 from tests.emulator import DiscordEmulator
 
@@ -121,18 +124,24 @@ async def test_whatever_is_still_too_long_is_cut_on_its_way_out_with_a_warning(
 
     @app_commands.command(name="echo", description="Say it back")
     @app_commands.autocomplete(text=suggest)
-    async def echo(interaction: object, text: str) -> None:
-        await interaction.response.send_message(f"<@{server.member.id}> " + text * 3, ephemeral=True)  # type: ignore[attr-defined]
+    async def echo(interaction: discord.Interaction, text: str) -> None:
+        await interaction.response.send_message(f"<@{server.member.id}> " + text * 3, ephemeral=True)
+        file = discord.File(io.BytesIO(b"BEGIN:VCALENDAR"), filename=f"{text * 20}.ics")
+        await interaction.followup.send(text * 3, file=file, ephemeral=True)  # a form, not JSON
 
     bot.tree.add_command(echo)
     await bot.sync_commands(force=True)
     caplog.set_level(logging.WARNING)
     typed = "회의 🇰🇷 https://example.com/한국 " * 60
     ix = await run_command(emu, server, server.member, "echo", text=typed)
-    assert ix.ephemeral and ix.content is not None
-    assert len(ix.content) <= 2000 and ix.content.endswith("…")
-    assert ix.content.startswith(f"<@{server.member.id}> 회의")
-    assert all(word.endswith("한국") for word in ix.content.split() if word.startswith("https://"))
+    await poll_until(lambda: ix.followups, what="the follow-up")
+    for message in (ix.message, ix.followups[0]):
+        assert message is not None and message.ephemeral
+        assert len(message.content) <= 2000 and message.content.endswith("…")
+        assert all(word.endswith("한국") for word in message.content.split() if word.startswith("https://"))
+    assert ix.message is not None and ix.message.content.startswith(f"<@{server.member.id}> 회의")
+    (attachment,) = ix.followups[0].attachments
+    assert len(attachment.filename) <= 1024 and attachment.filename.endswith("….ics")
     choices = await emu.autocomplete(
         server.guild.id, server.channel.id, server.member.id, "echo", focused="text", value="짧은 " * 40
     )
@@ -140,4 +149,23 @@ async def test_whatever_is_still_too_long_is_cut_on_its_way_out_with_a_warning(
     assert all(len(c["name"]) <= 100 and c["name"].endswith("짧은…") for c in choices)
     warnings = cut_warnings(caplog)
     assert any("/interactions/" in w and "data.content" in w for w in warnings), warnings
+    assert any("/webhooks/" in w and "attachments.0.filename" in w for w in warnings), warnings
     assert any("data.choices" in w for w in warnings), warnings
+
+
+async def test_a_channel_post_too_long_is_cut_on_its_way_out(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = bot_running.bot
+    assert bot is not None
+    caplog.set_level(logging.WARNING)
+    mentions = " ".join(f"<@{100_000_000_000_000_000 + n}>" for n in range(150))
+    embed = discord.Embed(title="모임 " * 100, description="설명 " * 1500)
+    params = handle_message_parameters(content=mentions, embed=embed, allowed_mentions=discord.AllowedMentions.none())
+    await bot.http.send_message(server.channel.id, params=params)
+    (posted,) = public_messages(emu, server.channel.id)
+    assert len(posted.content) <= 2000
+    assert posted.content.removesuffix("…").split() == mentions.split()[: len(posted.content.split())]
+    assert all(re.fullmatch(r"<@\d{18}>", m) for m in posted.content.removesuffix("…").split())  # none half
+    assert len(posted.embeds[0]["title"]) <= 256 and len(posted.embeds[0]["description"]) <= 4096
+    assert any("POST /channels/{channel_id}/messages" in w for w in cut_warnings(caplog))

@@ -25,6 +25,14 @@ _CORRECTIONS: tuple[tuple[str, str, str, Any, str], ...] = (
         2000,
         "docs, Edit Message: 'Message contents (up to 2000 characters)'; the spec says 4000",
     ),
+    (
+        "ApplicationCommandOptionStringChoice",
+        "value",
+        "maxLength",
+        100,
+        "docs, Application Command Option Choice: 'Value for the choice, up to 100 characters if string'; "
+        "the spec says 6000",
+    ),
 )
 
 _FIELD_ERROR = {
