@@ -20,8 +20,8 @@ from bot.db.database import Database
 from bot.db.engine import create_engine
 from bot.db.migrate import upgrade_to_head
 from bot.logging_setup import configure_logging
-from bot.settings import Settings, config_file_path
-from bot.startup_failures import explain_login_failure, explain_setup_failure
+from bot.settings import DISCORD_GATEWAY_URL, Settings, config_file_path
+from bot.startup_failures import explain_login_failure, explain_setup_failure, unreachable_gateway
 
 log = logging.getLogger("bot")
 
@@ -109,7 +109,7 @@ async def run_bot(settings: Settings, *, token: str, force_sync: bool) -> int:
         loop.add_signal_handler(sig, _stop, bot, sig)
     try:
         async with bot:
-            if (failure := await log_in(bot, settings, token)) is not None:
+            if (failure := await custom_gateway_failure(settings) or await log_in(bot, settings, token)) is not None:
                 log.error("%s", failure)
                 return 1
             await bot.connect()
@@ -119,6 +119,14 @@ async def run_bot(settings: Settings, *, token: str, force_sync: bool) -> int:
     finally:
         await bot.db.dispose()
     return 0
+
+
+async def custom_gateway_failure(settings: Settings) -> str | None:
+    """A gateway URL someone typed is tried before anything else: discord.py would retry a wrong one
+    forever. Discord's own is not: when it is out of reach, so is its REST API, which says so better."""
+    if settings.discord_gateway_url == DISCORD_GATEWAY_URL:
+        return None
+    return await unreachable_gateway(settings.discord_gateway_url)
 
 
 async def log_in(bot: MeetupBot, settings: Settings, token: str) -> str | None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import discord
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 DISCORD_REST_BASE = "https://discord.com/api/v10"
+DISCORD_GATEWAY = "wss://gateway.discord.gg/"
 
 
 def safe_database_url(url: str) -> str:
@@ -61,3 +64,25 @@ def explain_setup_failure(exc: BaseException, *, database_url: str) -> str | Non
         detail = reason[0] if reason else type(exc).__name__
         return f"Cannot use the database {safe_database_url(database_url)}: {detail}"
     return None
+
+
+GATEWAY_CHECK_SECONDS = 10.0
+
+
+async def unreachable_gateway(url: str) -> str | None:
+    """One line if the gateway cannot be reached or is not a websocket, else None. discord.py would
+    retry such a gateway forever, with a traceback every 5 seconds; a wrong URL deserves one line."""
+    advice = f"check DISCORD_GATEWAY_URL (Discord's is {DISCORD_GATEWAY})"
+    try:
+        async with (
+            asyncio.timeout(GATEWAY_CHECK_SECONDS),
+            aiohttp.ClientSession() as session,
+            session.ws_connect(f"{url}?v=10&encoding=json"),
+        ):
+            return None  # reached: closed at once, before identifying
+    except aiohttp.WSServerHandshakeError as exc:
+        return f"{url} does not look like Discord's gateway (the websocket handshake answered {exc.status}): {advice}"
+    except aiohttp.ClientConnectorError as exc:
+        return f"Cannot reach Discord's gateway at {url} ({exc.os_error.strerror or exc.os_error}): {advice}"
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        return f"Cannot reach Discord's gateway at {url} ({str(exc) or type(exc).__name__}): {advice}"

@@ -144,3 +144,26 @@ async def test_the_bot_logged_in_but_its_database_is_out_of_reach(tmp_path: Path
     assert returncode == 1
     assert "Cannot use the database postgresql+asyncpg://meetup:***@" in the_one_line(stderr)
     assert "hunter2" not in stderr and emu.bot_token not in stderr
+
+
+async def test_a_gateway_out_of_reach_or_not_a_websocket(tmp_path: Path, web_page: tuple[str, list[int]]) -> None:
+    emu = DiscordEmulator()
+    await emu.start()
+    page = web_page[0].replace("http://", "ws://").removesuffix("/api/v10") + "/"
+    try:
+        for gateway, said in (
+            (f"ws://127.0.0.1:{closed_port()}/", "Cannot reach Discord's gateway at ws://127.0.0.1:"),
+            (page, f"{page} does not look like Discord's gateway (the websocket handshake answered 404)"),
+        ):
+            returncode, stderr = await run_bot_async(
+                tmp_path,
+                DISCORD_TOKEN=emu.bot_token,
+                DISCORD_API_BASE=emu.api_base,
+                DISCORD_GATEWAY_URL=gateway,
+            )
+            assert returncode == 1
+            line = the_one_line(stderr)
+            assert said in line and "DISCORD_GATEWAY_URL" in line
+    finally:
+        await emu.stop()
+    assert emu.gateway.identify_count == 0
