@@ -169,3 +169,23 @@ async def test_a_channel_post_too_long_is_cut_on_its_way_out(
     assert all(re.fullmatch(r"<@\d{18}>", m) for m in posted.content.removesuffix("…").split())  # none half
     assert len(posted.embeds[0]["title"]) <= 256 and len(posted.embeds[0]["description"]) <= 4096
     assert any("POST /channels/{channel_id}/messages" in w for w in cut_warnings(caplog))
+
+
+async def test_suggestions_for_long_titles_fit_without_any_cut_on_the_way_out(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    title = ("한국인 연구자 모임 🇰🇷 " * 30)[:256].strip()
+    await create_meetup(emu, server, title=title)
+    await run_command(emu, server, server.organizer, "meetup poll", title=title, options=poll_options(25))
+    lists = [
+        await emu.autocomplete(
+            server.guild.id, server.channel.id, server.organizer.id, command, focused=focused, value="한국인"
+        )
+        for command, focused in (("meetup edit", "meetup"), ("meetup finalize", "poll"))
+    ]
+    for choices in lists:
+        (choice,) = choices
+        assert len(choice["name"]) <= 100 and "…" in choice["name"]
+        assert title.startswith(choice["name"].split(" ", 1)[1].split("…")[0])  # the start of the title
+    assert cut_warnings(caplog) == []
