@@ -144,3 +144,30 @@ async def test_without_an_emulator_it_says_so_in_one_line(tmp_path: Path) -> Non
         stderr.decode().strip()
         == "act: cannot reach the emulator at 127.0.0.1:9; is it running? (scripts/emulator --port 9)"
     )
+
+
+async def test_the_listing_says_who_the_organizers_are() -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.emulator",
+        "--port",
+        "0",
+        "--seed",
+        "demo",
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        while not lines or not lines[-1].startswith("Act as a member"):
+            lines.append((await asyncio.wait_for(process.stdout.readline(), 20)).decode().strip())
+    finally:
+        process.terminate()
+        await process.wait()
+    members = {line.split()[1]: line for line in lines if line.startswith("member ")}
+    assert "organizer (Manage Events through role Organizers)" in members["minji"]
+    assert "organizer (server owner)" in members["server-owner"]
+    assert not [name for name in ("alice", "bruno", "chen", "dana", "meetup-bot") if "organizer" in members[name]]
