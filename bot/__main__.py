@@ -143,6 +143,7 @@ async def log_in(bot: MeetupBot, settings: Settings, token: str) -> str | None:
             failure = explain_setup_failure(exc, database_url=settings.database_url)
         if failure is None:
             raise
+        log.debug("The start failed with", exc_info=exc)  # the whole story, for LOG_LEVEL=DEBUG
         return failure
     return None
 
