@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Iterator
 from datetime import UTC
 
 import discord
@@ -19,6 +17,7 @@ from bot.client import MeetupBot
 from bot.db.database import Database
 from bot.db.engine import create_engine
 from bot.db.migrate import upgrade_to_head
+from bot.held_logs import held_logs
 from bot.logging_setup import configure_logging
 from bot.settings import DISCORD_GATEWAY_URL, Settings, config_file_path
 from bot.startup_failures import explain_login_failure, explain_setup_failure, unreachable_gateway
@@ -109,7 +108,11 @@ async def run_bot(settings: Settings, *, token: str, force_sync: bool) -> int:
         loop.add_signal_handler(sig, _stop, bot, sig)
     try:
         async with bot:
-            if (failure := await custom_gateway_failure(settings) or await log_in(bot, settings, token)) is not None:
+            with held_logs() as held:  # the start's progress is written once the start succeeded
+                if failure := await log_in(bot, settings, token) or await custom_gateway_failure(settings):
+                    held.drop()
+                    await bot.close()  # what the set-up started stops, unheard: it never served anyone
+            if failure:
                 log.error("%s", failure)
                 return 1
             await bot.connect()
@@ -122,8 +125,8 @@ async def run_bot(settings: Settings, *, token: str, force_sync: bool) -> int:
 
 
 async def custom_gateway_failure(settings: Settings) -> str | None:
-    """A gateway URL someone typed is tried before anything else: discord.py would retry a wrong one
-    forever. Discord's own is not: when it is out of reach, so is its REST API, which says so better."""
+    """A gateway URL someone typed is tried before connecting: discord.py would retry a wrong one
+    forever. Discord's own is not tried: its REST API just answered."""
     if settings.discord_gateway_url == DISCORD_GATEWAY_URL:
         return None
     return await unreachable_gateway(settings.discord_gateway_url)
@@ -133,9 +136,7 @@ async def log_in(bot: MeetupBot, settings: Settings, token: str) -> str | None:
     """Log in to Discord and run the set-up (database, timers, commands); what went wrong, in one
     line, or None when all went well. An unexpected error is raised with its traceback."""
     try:
-        # discord.py announces every login at INFO; a failed start should print one line only.
-        with quiet_logger("discord.client"):
-            await bot.login(token)
+        await bot.login(token)
     except Exception as exc:
         if bot.application is None:  # Discord's REST API did not let the bot in
             failure = explain_login_failure(exc, api_base=settings.discord_api_base)
@@ -146,17 +147,6 @@ async def log_in(bot: MeetupBot, settings: Settings, token: str) -> str | None:
         log.debug("The start failed with", exc_info=exc)  # the whole story, for LOG_LEVEL=DEBUG
         return failure
     return None
-
-
-@contextlib.contextmanager
-def quiet_logger(name: str) -> Iterator[None]:
-    logger = logging.getLogger(name)
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _stop(bot: MeetupBot, sig: signal.Signals) -> None:

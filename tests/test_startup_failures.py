@@ -167,3 +167,15 @@ async def test_a_gateway_out_of_reach_or_not_a_websocket(tmp_path: Path, web_pag
     finally:
         await emu.stop()
     assert emu.gateway.identify_count == 0
+
+
+async def test_with_both_urls_wrong_the_api_base_is_named_first(
+    tmp_path: Path, web_page: tuple[str, list[int]]
+) -> None:
+    base = web_page[0]
+    gateway = base.replace("http://", "ws://").removesuffix("/api/v10") + "/"
+    returncode, stderr = await run_bot_async(
+        tmp_path, DISCORD_TOKEN="abc.def.ghi", DISCORD_API_BASE=base, DISCORD_GATEWAY_URL=gateway
+    )
+    assert returncode == 1
+    assert f"{base} does not look like Discord's API" in the_one_line(stderr)
