@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 EDIT_SPACING = 1.0
 
 
-
 def link_to(meetup: Meetup) -> str | None:
     """A link to the meetup's message, or None once it is gone (a dead link helps nobody)."""
     if meetup.message_id is None or meetup.message_missing:

@@ -5,8 +5,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import AuditLogEntry, GuildSettings
-from bot.services.errors import NotOrganizer, UnknownTimezone
 from bot.services.date_order import DateOrder
+from bot.services.errors import NotOrganizer, UnknownTimezone
 from bot.services.guild_settings import (
     date_order_for,
     get_guild_config,
