@@ -31,10 +31,10 @@ from typing import Any
 from benchmarks.common import EmulatorProcess, emulator_process, fresh_database, machine, median, print_figures
 from bot.db.models import Poll, PollOption, PollStatus, PollVote, VoteKind
 from bot.loop_lag import LoopLagProbe
+from bot.rendering.components import poll_view
 from bot.rendering.poll_embed import render_poll_embed, render_results_csv, render_results_detail
 from bot.rendering.poll_grid import render_poll_grid
 from bot.services.poll_tallies import OptionTally, PollResults
-from bot.ui.poll_controls import poll_view
 from tests.emulator.control_client import EmulatorControlClient
 
 FIRST_USER = 400_000_000_000_000_000  # real ids have 18 to 19 digits

@@ -42,8 +42,9 @@ from benchmarks.common import (
 from bot.db.database import Database
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import Reminder, ReminderState
+from bot.services.lifecycle import phase_of
 from bot.services.meetup_input import MeetupInput
-from bot.services.meetups import create_meetup
+from bot.services.meetups import create_meetup, record_message, record_shown_phase
 from bot.services.organizers import MANAGE_EVENTS, Actor
 from bot.settings import to_async_database_url
 from tests.emulator.control_client import EmulatorControlClient, EmulatorControlError
@@ -65,29 +66,34 @@ async def make_world(control: EmulatorControlClient, servers: int) -> list[tuple
 LEAD = 45  # seconds from the end of the fill to the first due reminder: the bot starts meanwhile
 
 
-async def fill(url: str, world: list[tuple[int, int]], *, pending: int, due: int) -> datetime:
+async def fill(
+    control: EmulatorControlClient, url: str, world: list[tuple[int, int]], *, pending: int, due: int
+) -> datetime:
     """Meetups whose reminders make `pending` pending reminders, `due` of them within a minute
     (each due meetup has a 1-minute reminder and its start; the rest 24h, 1h and the start).
     The far ones are made first, so that the due ones are due LEAD to LEAD + 55 seconds after
     the fill ends, however long it took. Returns when the first due reminder is due."""
+    far = max(0, pending - 2 * due) // 4  # 24h, 1h, the start, and the nudge to Maybe
+    # Each meetup has its message in its channel, posted before the clock starts.
+    later_messages = await _messages(control, world, far)
+    soon_messages = await _messages(control, world, due)
     database = Database.from_url(to_async_database_url(url))
     try:
         await upgrade_to_head(database.engine)
         async with database.transaction() as session:
             now = datetime.now(UTC)
-            far = max(0, pending - 2 * due) // 4  # 24h, 1h, the start, and the nudge to Maybe
             for n in range(far):
                 guild_id, channel_id = world[n % len(world)]
                 day = now + timedelta(days=3 + n % 20, minutes=n % 600)
                 typed = MeetupInput(title=f"Later {n}", when=f"{day:%Y-%m-%d %H:%M}", reminders="24h,1h")
-                await _create(session, guild_id, channel_id, typed, now)
+                await _create(session, guild_id, channel_id, typed, now, message_id=later_messages[n])
         async with database.transaction() as session:
             start = datetime.now(UTC)
             for n in range(due):
                 guild_id, channel_id = world[n % len(world)]
                 seconds = 60 + LEAD + n * 55 // max(1, due)  # the 1-minute reminder: LEAD to LEAD + 55 s
                 typed = MeetupInput(title=f"Soon {n}", when=f"<t:{int(start.timestamp()) + seconds}:F>", reminders="1m")
-                await _create(session, guild_id, channel_id, typed, start)
+                await _create(session, guild_id, channel_id, typed, start, message_id=soon_messages[n])
         async with database.reading() as session:
             counted = await session.scalar(
                 select(func.count()).select_from(Reminder).where(Reminder.state == ReminderState.PENDING)
@@ -98,10 +104,26 @@ async def fill(url: str, world: list[tuple[int, int]], *, pending: int, due: int
     return start + timedelta(seconds=LEAD)
 
 
-async def _create(session: Any, guild_id: int, channel_id: int, typed: MeetupInput, now: datetime) -> None:
-    await create_meetup(
+async def _messages(control: EmulatorControlClient, world: list[tuple[int, int]], count: int) -> list[int]:
+    """Messages of the bot's, as the meetup messages it would have posted, the nth in the nth
+    meetup's channel (drawn in the phase it was in, as the bot records): the reminders of a meetup
+    whose message is not posted never go."""
+    bot_user_id = (await control.info())["bot_user_id"]
+    posted = []
+    for n in range(count):
+        _, channel_id = world[n % len(world)]
+        posted.append(int((await control.post_message(channel_id, bot_user_id, "A meetup"))["id"]))
+    return posted
+
+
+async def _create(
+    session: Any, guild_id: int, channel_id: int, typed: MeetupInput, now: datetime, *, message_id: int
+) -> None:
+    meetup = await create_meetup(
         session, guild_id=guild_id, channel_id=channel_id, actor=ORGANIZER, typed=typed, default_timezone="UTC", now=now
     )
+    await record_message(session, meetup_id=meetup.id, message_id=message_id)
+    await record_shown_phase(session, meetup_id=meetup.id, phase=phase_of(meetup, now).value)
 
 
 async def run(
@@ -114,7 +136,7 @@ async def run(
     due: int,
     bot_log: Path | None,
 ) -> dict[str, Any]:
-    first_due = await fill(url, world, pending=pending, due=due)
+    first_due = await fill(control, url, world, pending=pending, due=due)
     if (ahead := (first_due - datetime.now(UTC)).total_seconds()) < 15:
         # Reminders due before the bot is up would measure the fill, not the bot.
         print(f"  warning: the first reminder is due {ahead:.0f} s after the fill ended", flush=True)
@@ -135,10 +157,10 @@ async def run(
                 rebuilt_s = time.monotonic() - spawned
                 lag_ms = float(rebuilt.group(2))
                 break
-        drain = asyncio.create_task(_drain(bot.stderr, bot_log))
+        drain = asyncio.create_task(drain_log(bot.stderr, bot_log))
         await wait_until_connected(control, identified, bot)
         last_due = first_due + timedelta(seconds=60)
-        acks = await _answers_during(control, world[0], seconds=(last_due - datetime.now(UTC)).total_seconds() + 3)
+        acks = await answers_during(control, world[0], seconds=(last_due - datetime.now(UTC)).total_seconds() + 3)
         lateness, duplicates, missing = await _lateness(control, url, world, since=first_due - timedelta(seconds=30))
         drain.cancel()
     finally:
@@ -153,15 +175,15 @@ async def run(
     }
 
 
-async def _drain(stream: asyncio.StreamReader, sink: Path | None) -> None:
+async def drain_log(stream: asyncio.StreamReader, sink: Path | None) -> None:
     with sink.open("ab") if sink else contextlib.nullcontext() as out:
         while line := await stream.readline():
             if out is not None:
                 out.write(line)
 
 
-async def _answers_during(control: EmulatorControlClient, where: tuple[int, int], *, seconds: float) -> list[float]:
-    """Ack times of a slash command run every half second while the reminders fall due."""
+async def answers_during(control: EmulatorControlClient, where: tuple[int, int], *, seconds: float) -> list[float]:
+    """Ack times of a slash command run every half second for `seconds` (while timers fall due)."""
     guild_id, channel_id = where
     member = await control.create_member(guild_id, "timer-watcher")
     acks = []

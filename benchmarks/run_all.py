@@ -27,6 +27,7 @@ FULL: dict[str, list[str]] = {
     "rsvp_burst": ["--runs", "3"],
     "poll_burst": ["--runs", "3"],
     "reminders": ["--runs", "3"],
+    "recurring_series": ["--runs", "3"],
     "memory": ["--runs", "3"],
     "poll_rendering": ["--runs", "6"],
 }
@@ -35,6 +36,7 @@ QUICK: dict[str, list[str]] = {
     "rsvp_burst": ["--runs", "1", "--clicks", "200", "--capacity", "20"],
     "poll_burst": ["--runs", "1", "--voters", "100"],
     "reminders": ["--runs", "1", "--servers", "20", "--pending", "400", "--due", "50"],
+    "recurring_series": ["--runs", "1", "--servers", "20", "--series", "400", "--due", "50"],
     "memory": ["--runs", "1", "--meetups", "500", "--rsvps", "5000", "--servers", "20"],
     "poll_rendering": ["--runs", "1", "--voters", "100", "1000"],
 }
@@ -71,6 +73,14 @@ ROWS: dict[str, list[tuple[str, str, str]]] = {
         ("lateness_p99_ms", "same, lateness p99 (target < 1,000 ms)", "{:.0f} ms"),
         ("duplicates", "same, duplicate posts (target 0)", "{:.0f}"),
         ("not_posted", "same, reminders not posted (target 0)", "{:.0f}"),
+    ],
+    "recurring_series": [
+        ("rebuilt_s", "recurring series, 10,000 on 1,000 servers: process start to timers rebuilt", "{:.2f} s"),
+        ("answer_p99_ms", "same, slash command answered while 1,000 next occurrences are posted, p99", "{:.0f} ms"),
+        ("lateness_p50_ms", "same, lateness p50 of 1,000 falling due in a minute", "{:.0f} ms"),
+        ("lateness_p99_ms", "same, lateness p99 (target < 2,000 ms)", "{:.0f} ms"),
+        ("duplicates", "same, duplicate posts (target 0)", "{:.0f}"),
+        ("not_posted", "same, occurrences not posted a minute after the last fell due (target 0)", "{:.0f}"),
     ],
     "memory": [
         ("peak_mb", "resident memory, 10,000 meetups and 100,000 RSVPs: peak (target < 200 MB)", "{:.0f} MB"),

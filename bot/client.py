@@ -6,7 +6,6 @@ import gc
 import logging
 import pkgutil
 import time
-from datetime import timedelta
 
 import discord
 import yarl
@@ -18,20 +17,14 @@ from bot.command_tree import MeetupCommandTree
 from bot.db.database import Database
 from bot.db.migrate import upgrade_to_head
 from bot.health import HealthServer
-from bot.in_flight import InFlight
 from bot.loop_lag import LoopLagProbe
 from bot.metrics import INTERACTIONS, observe_command_latency, rate_limit_trace
-from bot.publishing.meetup_messages import MeetupMessages
 from bot.publishing.outgoing import install_fitting_http, install_fitting_webhooks
-from bot.publishing.poll_messages import PollMessages
-from bot.scheduling.meetup_phases import MeetupPhases
-from bot.scheduling.poll_closing import rebuild_poll_timers
-from bot.scheduling.reminder_timers import ReminderTimers
+from bot.runtime import build_runtime
 from bot.services import command_sync
-from bot.services.answer_queue import AnswerQueue
-from bot.services.vote_queue import VoteQueue
 from bot.settings import Settings
 from bot.ui import PERSISTENT_ITEMS
+from bot.workflows.recover_unposted import schedule_recovery
 
 log = logging.getLogger(__name__)
 
@@ -104,18 +97,14 @@ class MeetupBot(commands.AutoShardedBot):
         self.db = database
         self.scheduler = scheduler
         self.force_sync = force_sync
-        self.draining = False
         self.started_work = False  # setup_hook ran: there is work to wind down at close
-        self.in_flight = InFlight()
-        self.answers = AnswerQueue(database)
-        self.votes = VoteQueue(database)
-        self.meetup_messages = MeetupMessages(self)
-        self.poll_messages = PollMessages(self)
-        self.meetup_phases = MeetupPhases(self)
+        # What cogs hand to the layers below them, instead of this client.
+        self.runtime = build_runtime(settings=settings, db=database, discord_access=self, scheduler=scheduler)
         self.health = (
-            HealthServer(self, host=settings.health_host, port=settings.health_port) if settings.health_port else None
+            HealthServer(database, self.gateway_connected, host=settings.health_host, port=settings.health_port)
+            if settings.health_port
+            else None
         )
-        self.reminder_timers = ReminderTimers(self, lease=timedelta(seconds=settings.reminder_lease_seconds))
 
     async def setup_hook(self) -> None:
         install_fitting_webhooks()  # before anything that answers interactions starts
@@ -128,14 +117,19 @@ class MeetupBot(commands.AutoShardedBot):
         if self.health is not None:
             await self.health.start()
         async with LoopLagProbe() as lag:
-            await rebuild_poll_timers(self)
-            await self.meetup_phases.start()
-            pending = await self.reminder_timers.start()
+            await self.runtime.poll_deadlines.start()
+            await self.runtime.meetup_phases.start()
+            await self.runtime.answer_cutoffs.start()
+            pending = await self.runtime.reminder_timers.start()
+            series = await self.runtime.occurrence_timers.start()
+            await self.runtime.board.start()
+        schedule_recovery(self.runtime)
         log.info(
             "Reminder timers set for %d reminders due in the next minutes (event loop held at most %.0f ms)",
             pending,
             lag.worst_ms,
         )
+        log.info("Occurrence timers set for %d recurring series due in the next minutes", series)
         self.started_work = True
         await self.sync_commands(force=self.force_sync)
 
@@ -158,10 +152,16 @@ class MeetupBot(commands.AutoShardedBot):
         log.info("Synced %d slash commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
         return True
 
+    def gateway_connected(self) -> bool:
+        """Connected to the gateway on every shard this process runs."""
+        shards = self.shards.values()
+        return self.is_ready() and not self.is_closed() and bool(shards) and all(not s.is_closed() for s in shards)
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         INTERACTIONS.labels(interaction.type.name).inc()
-        if not self.draining:  # commands too: a shutdown waits a moment for what just arrived
-            self.in_flight.last_started = time.monotonic()
+        in_flight = self.runtime.in_flight
+        if not in_flight.draining:  # commands too: a shutdown waits a moment for what just arrived
+            in_flight.last_started = time.monotonic()
 
     async def on_app_command_completion(self, interaction: discord.Interaction, command: object) -> None:
         observe_command_latency(interaction)
@@ -178,7 +178,8 @@ class MeetupBot(commands.AutoShardedBot):
         """Shut down without losing anything: take no new work, let the work in progress finish
         (interactions, queued answers and votes, reminder posts), send the coalesced edits, hand
         back any reminder still claimed, then disconnect. The database is closed by the caller."""
-        self.draining = True
+        runtime = self.runtime
+        runtime.in_flight.draining = True
         gc.unfreeze()  # what on_ready froze can be collected again once this client is gone
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
@@ -187,12 +188,17 @@ class MeetupBot(commands.AutoShardedBot):
         if self.started_work:
             self.started_work = False
             log.info("Shutting down: finishing the work in progress")
-            if not await self.in_flight.settled(quiet=SHUTDOWN_QUIET, limit=SHUTDOWN_TIMEOUT):
-                log.warning("%d interactions were still in progress at shutdown", self.in_flight.count)
-            await self.answers.drain()
-            await self.votes.drain()
-            await self.reminder_timers.drain()
-            await self.meetup_messages.flush()
-            await self.poll_messages.coalescer.flush()
-            await self.reminder_timers.release_claims()
+            if not await runtime.in_flight.settled(quiet=SHUTDOWN_QUIET, limit=SHUTDOWN_TIMEOUT):
+                log.warning("%d interactions were still in progress at shutdown", runtime.in_flight.count)
+            await runtime.answers.drain()
+            await runtime.votes.drain()
+            await runtime.reminder_timers.drain()
+            await runtime.occurrence_timers.drain()
+            await runtime.meetup_messages.flush()
+            await runtime.attendee_roles.stop()  # finished by the reconcile at the next start
+            await runtime.threads.stop()  # likewise
+            await runtime.poll_messages.coalescer.flush()
+            await runtime.board.flush()
+            await runtime.reminder_timers.release_claims()
+            await runtime.occurrence_timers.release_claims()
         await super().close()

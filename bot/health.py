@@ -5,25 +5,23 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-if TYPE_CHECKING:
-    from bot.client import MeetupBot
+from bot.db.database import Database
 
 log = logging.getLogger(__name__)
 
 DATABASE_TIMEOUT = 2.0
 
 
-async def health_of(bot: MeetupBot) -> dict[str, bool]:
+async def health_of(db: Database, gateway_up: Callable[[], bool]) -> dict[str, bool]:
     """Connected to the gateway (every shard this process runs) and to the database."""
-    shards = bot.shards.values()
-    gateway = bot.is_ready() and not bot.is_closed() and bool(shards) and all(not s.is_closed() for s in shards)
+    gateway = gateway_up()
     try:
-        await asyncio.wait_for(bot.db.ping(), timeout=DATABASE_TIMEOUT)
+        await asyncio.wait_for(db.ping(), timeout=DATABASE_TIMEOUT)
         database = True
     except Exception as exc:  # any failure to answer is "not healthy", whatever its kind
         log.warning("Health check: the database did not answer: %s", exc)
@@ -32,8 +30,9 @@ async def health_of(bot: MeetupBot) -> dict[str, bool]:
 
 
 class HealthServer:
-    def __init__(self, bot: MeetupBot, *, host: str, port: int) -> None:
-        self.bot = bot
+    def __init__(self, db: Database, gateway_up: Callable[[], bool], *, host: str, port: int) -> None:
+        self.db = db
+        self.gateway_up = gateway_up
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
@@ -53,7 +52,7 @@ class HealthServer:
             self._runner = None
 
     async def _healthz(self, request: web.Request) -> web.Response:
-        checks = await health_of(self.bot)
+        checks = await health_of(self.db, self.gateway_up)
         healthy = all(checks.values())
         body = json.dumps({"status": "ok" if healthy else "unavailable", **checks})
         return web.Response(status=200 if healthy else 503, text=body, content_type="application/json")

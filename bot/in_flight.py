@@ -1,4 +1,5 @@
-"""Counting the work in progress, so that a shutdown can wait for it to finish."""
+"""Counting the work in progress, so that a shutdown can wait for it to finish, and saying when
+the bot takes no new work."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class InFlight:
         self._idle = asyncio.Event()
         self._idle.set()
         self.last_started = 0.0
+        self.draining = False  # shutting down: new interactions are told to try again
 
     @contextmanager
     def holding(self) -> Iterator[None]:

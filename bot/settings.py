@@ -83,7 +83,10 @@ class Settings(BaseSettings):
         default=120,
         ge=5,
         le=3600,
-        description="How long a process may hold a reminder it claimed before another may take it over.",
+        description=(
+            "How long a process may hold a reminder (or a series' next meetup) it claimed before another may"
+            " take it over."
+        ),
     )
 
     @classmethod

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import discord
 
 from bot.services.channel_rights import ChannelRights, require_postable
 from bot.services.errors import DomainError
-from bot.services.organizers import Actor
+from bot.ui.actors import actor_of, visible_channel_ids
+
+# actor_of and visible_channel_ids live with the components, which read them as commands do, and
+# are offered here too.
+__all__ = [
+    "MessageableChannel",
+    "actor_of",
+    "channel_picker",
+    "finish",
+    "guild_id_of",
+    "rights_in",
+    "target_channel",
+    "visible_channel_ids",
+]
 
 
 async def finish(
@@ -16,20 +31,6 @@ async def finish(
     await interaction.followup.send(content, ephemeral=True, view=view)
 
 
-def actor_of(interaction: discord.Interaction) -> Actor:
-    """The member with their server-level permissions: what Discord puts in the interaction is the
-    member's permissions in the channel the command was typed in (overwrites applied), and an
-    overwrite granting Manage Events in one channel must not make a server-wide organizer."""
-    user = interaction.user
-    if not isinstance(user, discord.Member):
-        return Actor(user_id=user.id, permissions=0)
-    return Actor(
-        user_id=user.id,
-        permissions=user.guild_permissions.value,
-        role_ids=[r.id for r in user.roles if not r.is_default()],
-    )
-
-
 def guild_id_of(interaction: discord.Interaction) -> int:
     if interaction.guild_id is None:
         raise DomainError("This command works only in a server.")
@@ -37,15 +38,6 @@ def guild_id_of(interaction: discord.Interaction) -> int:
 
 
 MessageableChannel = discord.TextChannel | discord.Thread | discord.VoiceChannel
-
-
-def visible_channel_ids(interaction: discord.Interaction) -> set[int]:
-    """The channels and threads of the server the member may view, as the bot knows them."""
-    guild, member = interaction.guild, interaction.user
-    if guild is None or not isinstance(member, discord.Member):
-        return set()
-    places: list[discord.abc.GuildChannel | discord.Thread] = [*guild.channels, *guild.threads]
-    return {place.id for place in places if place.permissions_for(member).view_channel}
 
 
 def rights_in(interaction: discord.Interaction, channel: MessageableChannel) -> ChannelRights:
@@ -68,3 +60,24 @@ def target_channel(
         raise DomainError(f"Pick a text channel for the {what} with the `channel` option.")
     require_postable(rights_in(interaction, channel), what=what)
     return channel
+
+
+def channel_picker(
+    interaction: discord.Interaction, chosen: MessageableChannel | None, *, what: str = "meetup"
+) -> Callable[[int | None], int]:
+    """Where to post a meetup made from a template or an earlier meetup, given the channel that one
+    names (None: none): the channel chosen, else the one named, else here; checked as
+    `target_channel` checks it."""
+
+    def pick(named: int | None) -> int:
+        if chosen is not None or named is None:
+            return target_channel(interaction, chosen, what=what).id
+        found = interaction.guild.get_channel_or_thread(named) if interaction.guild is not None else None
+        if not isinstance(found, MessageableChannel):
+            raise DomainError(
+                f"The channel it was posted in (<#{named}>) is gone or not a text channel any more: "
+                "pick where to post it with the `channel` option."
+            )
+        return target_channel(interaction, found, what=what).id
+
+    return pick

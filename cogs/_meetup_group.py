@@ -21,7 +21,10 @@ def meetup_group(bot: commands.Bot) -> app_commands.Group:
     return group
 
 
-def add_meetup_commands(bot: commands.Bot, *subcommands: app_commands.Command[Any, ..., Any]) -> None:
+def add_meetup_commands(
+    bot: commands.Bot, *subcommands: app_commands.Command[Any, ..., Any] | app_commands.Group
+) -> None:
+    """Add commands to `/meetup`; a group among them is a subcommand group (`/meetup template save`)."""
     group = meetup_group(bot)
     for command in subcommands:
         group.add_command(command)

@@ -11,7 +11,9 @@ from discord import app_commands
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rendering.limits import AUTOCOMPLETE_CHOICE_NAME, shorten
-from bot.services.meetups import is_guild_organizer, search_meetups
+from bot.services.guild_settings import is_guild_organizer
+from bot.services.meetups import search_meetups
+from bot.services.templates import search_templates
 from bot.services.time_parsing import ParsedTime
 from bot.services.timezones import suggest_timezones
 from cogs._context import actor_of, visible_channel_ids
@@ -64,3 +66,17 @@ async def _meetup_choices(
         label = shorten(f"#{meetup.id} {meetup.title}", AUTOCOMPLETE_CHOICE_NAME - len(when) - 3)
         choices.append(app_commands.Choice(name=f"{label} · {when}", value=meetup.id))
     return choices
+
+
+async def template_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The server's templates by name, with the title each one gives."""
+    if interaction.guild_id is None:
+        return []
+    async with bot_of(interaction).db.reading() as session:
+        found = await search_templates(
+            session, guild_id=interaction.guild_id, actor=actor_of(interaction), text=current
+        )
+    return [
+        app_commands.Choice(name=shorten(f"{t.name} · {t.title}", AUTOCOMPLETE_CHOICE_NAME), value=t.name)
+        for t in found
+    ]

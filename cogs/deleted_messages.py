@@ -22,16 +22,19 @@ class DeletedMessages(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_message_delete(self, event: discord.RawMessageDeleteEvent) -> None:
         if event.guild_id is not None:
-            await self._mark(event.channel_id, {event.message_id})
+            await self._mark(event.guild_id, event.channel_id, {event.message_id})
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, event: discord.RawBulkMessageDeleteEvent) -> None:
         if event.guild_id is not None:
-            await self._mark(event.channel_id, event.message_ids)
+            await self._mark(event.guild_id, event.channel_id, event.message_ids)
 
-    async def _mark(self, channel_id: int, message_ids: Collection[int]) -> None:
+    async def _mark(self, guild_id: int, channel_id: int, message_ids: Collection[int]) -> None:
         async with self.bot.db.transaction() as session:
             marked = await mark_deleted_messages(session, channel_id=channel_id, message_ids=message_ids)
+        # The live board drops the dead links, or is itself posted again if it was deleted.
+        listed_changed = bool(marked.meetup_ids or marked.poll_ids)
+        self.bot.runtime.board.messages_deleted(guild_id, message_ids, listed_changed=listed_changed)
         if marked.meetup_ids or marked.poll_ids:
             log.info(
                 "Messages of meetups %s and polls %s were deleted; they will not be edited or linked again",

@@ -26,10 +26,10 @@ async def list_meetups(interaction: discord.Interaction) -> None:
     bot = bot_of(interaction)
     guild_id = guild_id_of(interaction)
     async with bot.db.reading() as session:
-        await meetups.require_guild_organizer(session, guild_id=guild_id, actor=actor_of(interaction))
         upcoming = await meetups.list_upcoming(
             session,
             guild_id=guild_id,
+            actor=actor_of(interaction),
             now=discord.utils.utcnow(),
             visible_channel_ids=visible_channel_ids(interaction),
         )
@@ -65,7 +65,7 @@ async def mine(interaction: discord.Interaction) -> None:
         rows = await meetups.my_upcoming(
             session, guild_id=guild_id_of(interaction), user_id=interaction.user.id, now=discord.utils.utcnow()
         )
-    text = render_my_meetups([(m, r, link_to(m)) for m, r in rows])
+    text = render_my_meetups([(row, link_to(row.meetup)) for row in rows])
     await interaction.response.send_message(text, ephemeral=True)
 
 

@@ -9,9 +9,10 @@ from discord.ext import commands
 
 from bot.client import MeetupBot
 from bot.db.models import RsvpSource
-from bot.publishing.meetup_messages import answer_for_reaction
+from bot.publishing.reactions import take_back_reaction
+from bot.rendering.components import answer_for_reaction
 from bot.services import meetups
-from bot.services.errors import DomainError
+from bot.services.errors import DomainError, WrongPhase
 from bot.services.rsvps import AnswerRequest
 
 log = logging.getLogger(__name__)
@@ -49,14 +50,28 @@ class MeetupReactions(commands.Cog):
             else AnswerRequest(payload.user_id, None, RsvpSource.REACTION, only=answer)
         )
         try:
-            outcome = await self.bot.answers.submit_answer(
+            outcome = await self.bot.runtime.answers.submit_answer(
                 guild_id=payload.guild_id, meetup_id=meetup_id, request=request, now=discord.utils.utcnow()
             )
         except DomainError as exc:
             # A reaction has nobody to answer privately; the message already shows the state.
             log.debug("Reaction on meetup #%s not taken: %s", meetup_id, exc.user_message)
+            if added and isinstance(exc, WrongPhase):
+                await self._take_back(payload)  # left there, it would look like an answer
             return
-        self.bot.meetup_messages.after_rsvp(outcome)
+        self.bot.runtime.meetup_messages.after_rsvp(outcome)
+
+    async def _take_back(self, payload: discord.RawReactionActionEvent) -> None:
+        """Remove a reaction the meetup no longer takes, if the bot may manage messages in the channel."""
+        assert payload.guild_id is not None
+        await take_back_reaction(
+            self.bot,
+            guild_id=payload.guild_id,
+            channel_id=payload.channel_id,
+            message_id=payload.message_id,
+            emoji=str(payload.emoji),
+            user_id=payload.user_id,
+        )
 
 
 async def setup(bot: MeetupBot) -> None:

@@ -11,8 +11,6 @@ from discord.ext import commands
 
 from bot.rendering.reminder_lists import render_reminder_list
 from bot.services import reminders
-from bot.services.meetup_lookup import get_meetup
-from bot.services.meetups import require_guild_organizer
 from bot.services.member_preferences import set_dm_reminders
 from cogs._context import actor_of, guild_id_of
 from cogs._meetup_group import add_meetup_commands, bot_of
@@ -24,12 +22,11 @@ from cogs._options import any_meetup_autocomplete
 @app_commands.autocomplete(meetup=any_meetup_autocomplete)
 async def list_reminders(interaction: discord.Interaction, meetup: int) -> None:
     bot = bot_of(interaction)
-    guild_id = guild_id_of(interaction)
     async with bot.db.reading() as session:
-        await require_guild_organizer(session, guild_id=guild_id, actor=actor_of(interaction))
-        found = await get_meetup(session, guild_id=guild_id, meetup_id=meetup)
-        rows = await reminders.meetup_reminders(session, guild_id=guild_id, meetup_id=meetup)
-    await interaction.response.send_message(render_reminder_list(found, rows), ephemeral=True)
+        listed = await reminders.meetup_reminders(
+            session, guild_id=guild_id_of(interaction), meetup_id=meetup, actor=actor_of(interaction)
+        )
+    await interaction.response.send_message(render_reminder_list(listed.meetup, listed.reminders), ephemeral=True)
 
 
 @app_commands.command(name="notify", description="Get meetup reminders in your DMs instead of a ping in the channel")

@@ -14,7 +14,7 @@ from bot.rendering.settings import (
     render_settings_embed,
     render_timezone_changed,
 )
-from bot.services import guild_settings
+from bot.services import attendee_roles, guild_settings, thread_settings
 from bot.services.date_order import DateOrder
 from cogs._context import actor_of, guild_id_of
 from cogs._locale import guild_locale_of
@@ -40,7 +40,11 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="T
             config = await guild_settings.get_guild_config(
                 session, guild_id=guild_id_of(interaction), default_timezone=self.bot.settings.default_timezone
             )
-        embed = render_settings_embed(config, guild_locale_of(interaction))
+            attendee_role = await attendee_roles.server_default(session, guild_id=guild_id_of(interaction))
+            threads = await thread_settings.threads_by_default(session, guild_id=guild_id_of(interaction))
+        embed = render_settings_embed(
+            config, guild_locale_of(interaction), attendee_role=attendee_role, threads=threads
+        )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="timezone", description="Set the time zone that typed times are read in")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.db.database import Database
 from bot.db.engine import create_engine
 from bot.db.migrate import upgrade_to_head
+from bot.db.models import Base
 from bot.settings import to_async_database_url
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -69,3 +70,14 @@ async def session(db: Database) -> AsyncIterator[AsyncSession]:
     """A session inside a transaction, for tests that work in one unit."""
     async with db.transaction() as session:
         yield session
+
+
+@pytest.fixture(autouse=True)
+def forget_disposed_engines() -> Iterator[None]:
+    """Each test opens its own engine; the bot opens one per process. The ORM's statement caches
+    are kept per mapper, keyed by dialect, so across tests they would keep every disposed engine's
+    dialect alive, and with it the tables of every migration run on it: a few megabytes per test,
+    which made the garbage collector's full passes in a whole run hold the event loop for a second."""
+    yield
+    for mapper in Base.registry.mappers:
+        mapper.__dict__.pop("_compiled_cache", None)  # a memoized attribute: rebuilt on first use

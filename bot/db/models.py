@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -120,6 +122,14 @@ class GuildSettings(Base):
     reminder_offsets: Mapped[str | None] = mapped_column(String(128))
     # The nudge to Maybe members, minutes before the start; None means the default, 0 off.
     nudge_minutes: Mapped[int | None]
+    # Whether new meetups get a thread when /meetup create does not say (`/settings threads`); None: off.
+    threads_default: Mapped[bool | None]
+    # The live board of what is coming up (`/settings board`): its channel, and the message kept
+    # there (re-posted under a new id if deleted). Both None: no board.
+    board_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    board_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The attendee role new meetups get when /meetup create names none: "new", or a role's id.
+    attendee_role: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -150,6 +160,8 @@ class Meetup(Base):
     __table_args__ = (
         Index("ix_meetup_guild_starts", "guild_id", "starts_at"),
         Index("ix_meetup_message", "message_id"),
+        # An occurrence of a recurring series is made once, whichever process gets there.
+        UniqueConstraint("recurring_series_id", "occurrence_index"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -180,7 +192,28 @@ class Meetup(Base):
     followup_of: Mapped[int | None] = mapped_column(ForeignKey("meetup.id", ondelete="SET NULL"))
     # What the meetup message last showed (upcoming, check-in, ended, closed): the message is
     # redrawn when the clock moves the meetup into the next phase.
-    shown_phase: Mapped[str] = mapped_column(String(16), default="upcoming")
+    shown_phase: Mapped[str] = mapped_column(String(16), default="scheduled")
+    # The meetup's thread, opened on its message (it shares the message's id); None: no thread.
+    # `thread_gone`: deleted by hand, so reminders go to the channel again; `thread_archived`:
+    # archived by the bot once the meetup was closed.
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    thread_gone: Mapped[bool] = mapped_column(default=False)
+    thread_archived: Mapped[bool] = mapped_column(default=False)
+    # The recurring series this meetup is an occurrence of, and which one (0 for the first start).
+    # Not the follow-up series above: an occurrence can have follow-ups of its own.
+    recurring_series_id: Mapped[int | None] = mapped_column(ForeignKey("recurring_series.id", ondelete="SET NULL"))
+    occurrence_index: Mapped[int | None]
+    # When answers stop being taken (None: until the end), and the offset before the start it was
+    # given as (minutes), if it was: an offset follows the start when it moves, and carries to the
+    # later meetups of a recurring series; a time typed as such stays where it was typed.
+    answers_close_at: Mapped[datetime | None]
+    answers_close_before: Mapped[int | None]
+    # How many guests each member may bring (0 to 5); a member's party is them and their guests.
+    guests: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The role Going members hold while the meetup is open (None: no role), and whether the bot
+    # made it for this meetup (then it is deleted once the meetup is closed or cancelled).
+    attendee_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    attendee_role_made: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -208,6 +241,19 @@ class Rsvp(Base):
     # The member's display name when they answered, for the organizer's CSV: the bot reads no
     # member list. Kept on the answer, so it is written in the same statement and goes with it.
     member_name: Mapped[str | None] = mapped_column(String(100))
+    # The guests the member brings: their party takes 1 + guests seats, and is never split.
+    guests: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class MeetupThreadMember(Base):
+    """A member the bot added to a meetup's thread. Each is added once: one who leaves the thread
+    is not put back, and one who withdraws stays in it."""
+
+    __tablename__ = "meetup_thread_member"
+
+    meetup_id: Mapped[int] = mapped_column(ForeignKey("meetup.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditLogEntry(Base):
@@ -329,3 +375,208 @@ class Attendance(Base):
     marked_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The member's display name when they checked in (see Rsvp.member_name).
     member_name: Mapped[str | None] = mapped_column(String(100))
+
+
+class FollowupPlanState(enum.StrEnum):
+    OPEN = "open"  # waiting for the organizer's click
+    WORKING = "working"  # a click is making the follow-up right now
+    DONE = "done"  # settled: the follow-up was made, or the organizer cancelled
+
+
+class FollowupOutcome(enum.StrEnum):
+    MEETUP = "meetup"
+    POLL = "poll"
+    CANCELLED = "cancelled"
+
+
+class FollowupPlan(Base):
+    """What an organizer asked `/meetup followup` for, kept until they confirm it. The buttons of
+    the confirmation name this row, so they work after a restart; the audience is the one shown to
+    the organizer when they ran the command, and the typed values are checked when they confirm."""
+
+    __tablename__ = "followup_plan"
+    __table_args__ = (
+        Index("ix_followup_plan_expires_at", "expires_at"),
+        # Ids are never reused on SQLite either: a button under an old confirmation names its
+        # plan's id, which must not come to mean a newer plan once the old one is cleared away.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    meetup_id: Mapped[int] = mapped_column(ForeignKey("meetup.id", ondelete="CASCADE"))
+    organizer_id: Mapped[int] = mapped_column(BigInteger)  # who ran the command: the only one who may confirm
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    audience_kind: Mapped[str] = mapped_column(String(16))
+    audience: Mapped[list[int]] = mapped_column(JSON)  # member ids, in the order shown
+    # As typed (Text: they are checked when the follow-up is made, so anything may arrive here).
+    typed_title: Mapped[str | None] = mapped_column(Text)
+    typed_when: Mapped[str | None] = mapped_column(Text)
+    typed_where: Mapped[str | None] = mapped_column(Text)
+    typed_capacity: Mapped[int | None]
+    typed_options: Mapped[str | None] = mapped_column(Text)
+    # The repeat options (`repeat`, `repeat_until`, `repeat_count`): the follow-up is then the first
+    # meetup of a recurring series, started when it is made.
+    typed_repeat: Mapped[str | None] = mapped_column(Text)
+    typed_repeat_until: Mapped[str | None] = mapped_column(Text)
+    typed_repeat_count: Mapped[int | None]
+    # The `ping` option, checked when the command ran: a role, or "everyone" / "here" (or neither).
+    ping_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    ping_everyone: Mapped[str | None] = mapped_column(String(8))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    # The time proposed from the meetup's own poll, and that poll's times still ahead then (ISO
+    # instants), for "Poll instead".
+    proposed_at: Mapped[datetime | None]
+    proposal_times: Mapped[list[str] | None] = mapped_column(JSON)
+    state: Mapped[FollowupPlanState] = mapped_column(
+        str_enum(FollowupPlanState, "followup_plan_state"), default=FollowupPlanState.OPEN
+    )
+    outcome: Mapped[FollowupOutcome | None] = mapped_column(str_enum(FollowupOutcome, "followup_outcome"))
+    result_id: Mapped[int | None]  # the follow-up meetup or poll made (while working, too)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]
+
+
+class MeetupTemplate(Base):
+    """A meetup's fields kept under a name, for `/meetup create template:` to fill in."""
+
+    __tablename__ = "meetup_template"
+    # Names are told apart as members read them ("Coffee" and "coffee" are one template), so the
+    # uniqueness is on the folded key; `name` keeps how it was last typed, for display.
+    __table_args__ = (UniqueConstraint("guild_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(String(50))
+    # casefold() may lengthen a name ("ß" -> "ss"), hence more room than the name's 50.
+    name_key: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(256))
+    description: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(1024))
+    capacity: Mapped[int | None]
+    duration_minutes: Mapped[int]
+    # As meetups store them: minutes before the start ("1440,60"; "" none).
+    reminder_offsets: Mapped[str] = mapped_column(String(128), default="")
+    remind_maybe: Mapped[bool] = mapped_column(default=False)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    # The repeat rule's kind (a RepeatKind value) and its number of occurrences; None for a
+    # one-off. The first start and an end date are not kept: they belong to each use.
+    repeat_kind: Mapped[str | None] = mapped_column(String(32))
+    repeat_count: Mapped[int | None]
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SeriesStatus(enum.StrEnum):
+    ACTIVE = "active"  # its next occurrence is posted when the current one is over
+    STOPPED = "stopped"  # an organizer ended it: no occurrence after the current one
+    ENDED = "ended"  # its rule has no more dates
+
+
+class SkipReason(enum.StrEnum):
+    MISSED = "missed"  # its time passed while no bot was running, so it was never posted
+    SKIPPED = "skipped"  # an organizer skipped it (`/meetup skip`): posted, then cancelled
+
+
+class RecurringSeries(Base):
+    """A meetup that repeats by a rule: the rule, the fields each occurrence gets, and the claim of
+    the process posting the next occurrence. One occurrence is open at a time; the next is made
+    from these fields when it is over, so each occurrence is a meetup of its own."""
+
+    __tablename__ = "recurring_series"
+    __table_args__ = (Index("ix_recurring_series_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    # The rule (see services/recurrence.py): a RepeatKind value, the first start as a wall-clock
+    # time in `timezone` (naive on purpose: 19:00 stays 19:00 whatever the offset on a date),
+    # and its end by a local date or a number of occurrences (neither: until stopped).
+    repeat_kind: Mapped[str] = mapped_column(String(32))
+    first_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    timezone: Mapped[str] = mapped_column(String(64))
+    until: Mapped[date | None] = mapped_column(Date)
+    count: Mapped[int | None]
+    status: Mapped[SeriesStatus] = mapped_column(str_enum(SeriesStatus, "series_status"), default=SeriesStatus.ACTIVE)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    # What every later occurrence is given, as meetups store it.
+    title: Mapped[str] = mapped_column(String(256))
+    description: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(1024))
+    capacity: Mapped[int | None]
+    duration_minutes: Mapped[int]
+    reminder_offsets: Mapped[str] = mapped_column(String(128), default="")
+    remind_maybe: Mapped[bool] = mapped_column(default=False)
+    # An answer cut-off given as an offset before the start (minutes), and the guests allowed.
+    answers_close_before: Mapped[int | None]
+    guests: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The occurrence to make next; those before it were made or recorded as missed.
+    next_index: Mapped[int] = mapped_column(default=1)
+    # The occurrence made and not yet all out (message, reactions, Events-tab mirror): a process
+    # that takes over a dead one's claim finishes it instead of making another.
+    publishing_index: Mapped[int | None]
+    # The claim of the process posting the next occurrence, as reminders have it.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    # After Discord refused an occurrence's message: not tried again before this.
+    not_before: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(256))
+    stopped_by: Mapped[int | None] = mapped_column(BigInteger)
+    stopped_at: Mapped[datetime | None]
+    # The Events-tab event that carries the series as one recurring event (its rule from the open
+    # occurrence on), where Discord's recurrence rules can say the series; None while each
+    # occurrence is mirrored as its own event. The open occurrence's `scheduled_event_id` is it too.
+    scheduled_event_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RecurringSkip(Base):
+    """An occurrence of a series that was not held: missed while the bot was down, or skipped."""
+
+    __tablename__ = "recurring_skip"
+    __table_args__ = (UniqueConstraint("series_id", "occurrence_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("recurring_series.id", ondelete="CASCADE"))
+    occurrence_index: Mapped[int]
+    local_date: Mapped[date] = mapped_column(Date)  # in the series' zone, as the rule's skipped dates
+    reason: Mapped[SkipReason] = mapped_column(str_enum(SkipReason, "skip_reason"))
+    note: Mapped[str | None] = mapped_column(String(1024))  # the organizer's reason for a skip
+    meetup_id: Mapped[int | None] = mapped_column(ForeignKey("meetup.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SeriesRegular(Base):
+    """A member who picked `Every time` on a meetup of a recurring series: they are Going to each
+    later occurrence as it is posted, seated in the order regulars joined (`joined_at`, then `id`).
+    A member who stopped keeps the row, with when they stopped, so that a double click on the
+    button is told from two clicks; joining again starts their place afresh."""
+
+    __tablename__ = "series_regular"
+    __table_args__ = (UniqueConstraint("series_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("recurring_series.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stopped_at: Mapped[datetime | None]  # None while they are a regular
+    # Their display name when they picked it, for the answers written for them (see Rsvp.member_name).
+    member_name: Mapped[str | None] = mapped_column(String(100))
+
+
+class AttendeeRoleGrant(Base):
+    """A member the bot gave a meetup's attendee role to, and has not taken it back from: the
+    record the role sync compares with who is Going (and which other open meetups still give it)."""
+
+    __tablename__ = "attendee_role_grant"
+    __table_args__ = (Index("ix_attendee_role_grant_role_user", "role_id", "user_id"),)
+
+    meetup_id: Mapped[int] = mapped_column(ForeignKey("meetup.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    role_id: Mapped[int] = mapped_column(BigInteger)
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,33 +3,51 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
-import time
-from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import discord
 
-from bot.db.models import Meetup, MeetupStatus
+from bot.db.database import Database
+from bot.db.models import Meetup
+from bot.discord_access import DiscordAccess
 from bot.publishing.coalescer import EditCoalescer
 from bot.publishing.discord_codes import UNKNOWN_CHANNEL
+from bot.publishing.edit_pacing import EditPacer
 from bot.publishing.nonces import post_nonce
+from bot.publishing.reactions import take_back_reaction
+from bot.rendering.announcements import announcement_content, announcement_mentions
+from bot.rendering.components import REACTION_ANSWERS, meetup_view, reaction_for
 from bot.rendering.meetup_embed import render_meetup_embed
 from bot.rendering.notices import Post, promotions_notice
 from bot.rendering.time_format import message_link
 from bot.services import meetups
-from bot.services.attendance import phase_of
+from bot.services.announcements import Announcement
+from bot.services.lifecycle import answers_closed, phase_of
 from bot.services.roster import load_roster
 from bot.services.rsvps import Answer, RsvpOutcome
-from bot.ui.meetup_buttons import REACTION_ANSWERS, meetup_view
-
-if TYPE_CHECKING:
-    from bot.client import MeetupBot
+from bot.services.series_regulars import offers_every_time
 
 log = logging.getLogger(__name__)
 
-# Edits of one meetup message at most this often: Discord allows 5 edits per 5 seconds in a channel.
-EDIT_SPACING = 1.0
+_T = TypeVar("_T")
+
+
+class Shown(enum.Enum):
+    """What became of the meetup's message when it was redrawn."""
+
+    UPDATED = "updated"
+    GONE = "gone"  # deleted, alone or with its channel (or never posted): it is not edited again
+    REFUSED = "refused"  # still there as it was: Discord refused the edit (no access, or its own trouble)
+
+
+@dataclass(frozen=True, slots=True)
+class Redrawn:
+    shown: Shown
+    status: int | None = None  # Discord's HTTP status when it refused the edit
 
 
 def link_to(meetup: Meetup) -> str | None:
@@ -39,21 +57,28 @@ def link_to(meetup: Meetup) -> str | None:
     return message_link(meetup.guild_id, meetup.channel_id, meetup.message_id)
 
 
-def answer_for_reaction(emoji: str) -> Answer | None:
-    return REACTION_ANSWERS.get(emoji)
-
-
 class MeetupMessages:
     """The bot's side of meetup messages: what is posted, and edits coalesced per meetup."""
 
-    def __init__(self, bot: MeetupBot) -> None:
-        self.bot = bot
-        self.coalescer = EditCoalescer(self._redraw_key)
+    def __init__(
+        self,
+        db: Database,
+        discord_access: DiscordAccess,
+        *,
+        on_change: Callable[[int], None] = lambda _: None,
+        on_meetup_change: Callable[[int], None] = lambda _: None,
+    ) -> None:
+        self.db = db
+        self.discord = discord_access
+        self.coalescer: EditCoalescer[Redrawn] = EditCoalescer(self._redraw_key, pacer=EditPacer())
+        # Told the server of every meetup posted or redrawn: what lists meetups (the live board) follows.
+        self._on_change = on_change
+        # Told the meetup of every post and redraw, whatever changed it: the attendee role follows.
+        self._on_meetup_change = on_meetup_change
         # Members moved from the waitlist and not yet told, per meetup, and the task telling them.
         self._promoted: dict[int, list[int]] = {}
         self._tellers: dict[int, asyncio.Task[None]] = {}
-        self._notices: set[asyncio.Task[bool]] = set()
-        self._last_edit: dict[int, float] = {}  # meetup id -> when its message was last edited
+        self._notices: set[asyncio.Task[Any]] = set()
 
     def refresh(self, meetup_id: int) -> None:
         """Redraw the meetup's message soon (coalesced with other requests)."""
@@ -65,6 +90,8 @@ class MeetupMessages:
             self.refresh(outcome.meetup_id)
         if outcome.promoted_user_ids:
             self.tell_promoted(outcome.meetup_id, outcome.promoted_user_ids)
+        if outcome.left_reaction is not None:
+            self._in_background(self._take_back_reaction(outcome.meetup_id, outcome.user_id, outcome.left_reaction))
 
     def tell_promoted(self, meetup_id: int, user_ids: Sequence[int]) -> None:
         """Tell members moved from the waitlist, with one notice pinging exactly them. Promotions
@@ -79,10 +106,29 @@ class MeetupMessages:
     def announce_soon(self, channel_id: int, guild_id: int, posts: Sequence[Post]) -> asyncio.Task[bool]:
         """`announce` in the background, so that a reply need not wait behind the channel's rate
         limit; the task says whether every post went out, and a shutdown waits for it."""
-        task = asyncio.get_running_loop().create_task(self.announce(channel_id, guild_id, posts))
+        return self._in_background(self.announce(channel_id, guild_id, posts))
+
+    def _in_background(self, work: Coroutine[Any, Any, _T]) -> asyncio.Task[_T]:
+        """Run `work` without delaying anyone; a shutdown waits for it (`flush`)."""
+        task = asyncio.get_running_loop().create_task(work)
         self._notices.add(task)
         task.add_done_callback(self._notices.discard)
         return task
+
+    async def _take_back_reaction(self, meetup_id: int, user_id: int, answer: Answer) -> None:
+        """The reaction a member left for an answer they changed, so reactions and the list agree."""
+        async with self.db.reading() as session:
+            meetup = await session.get(Meetup, meetup_id)
+        if meetup is None or meetup.message_id is None or meetup.message_missing:
+            return
+        await take_back_reaction(
+            self.discord,
+            guild_id=meetup.guild_id,
+            channel_id=meetup.channel_id,
+            message_id=meetup.message_id,
+            emoji=reaction_for(answer),
+            user_id=user_id,
+        )
 
     async def flush(self) -> None:
         """Send the coalesced edits and the notices still on their way (at shutdown)."""
@@ -90,22 +136,31 @@ class MeetupMessages:
         while self._tellers or self._notices:
             await asyncio.gather(*self._tellers.values(), *self._notices, return_exceptions=True)
 
-    async def post(self, meetup_id: int) -> discord.Message:
-        """Post the meetup message in its channel, record it, and add the answer reactions."""
-        async with self.bot.db.reading() as session:
+    async def post(self, meetup_id: int, *, announcement: Announcement | None = None) -> discord.Message:
+        """Post the meetup message in its channel, record it, and add the answer reactions;
+        `announcement` pings its role (or everyone) with this post only."""
+        async with self.db.reading() as session:
             meetup = await session.get(Meetup, meetup_id)
             assert meetup is not None
             roster = await load_roster(session, meetup=meetup)
-        channel = self.bot.get_partial_messageable(meetup.channel_id, guild_id=meetup.guild_id)
-        phase = phase_of(meetup, discord.utils.utcnow())
+            every_time = await offers_every_time(session, meetup)
+        channel = self.discord.get_partial_messageable(meetup.channel_id, guild_id=meetup.guild_id)
+        now = discord.utils.utcnow()
+        phase = phase_of(meetup, now)
         message = await channel.send(
-            embed=render_meetup_embed(roster, phase),
-            view=meetup_view(meetup.id, phase=phase),
+            announcement_content(announcement),
+            allowed_mentions=announcement_mentions(announcement),
+            embed=render_meetup_embed(roster, phase, answers_closed=answers_closed(meetup, now)),
+            view=meetup_view(meetup.id, phase=phase, every_time=every_time, guests=meetup.guests),
             # A retried POST after a lost answer must not post the meetup twice.
             nonce=post_nonce("m", meetup.id, meetup.created_at),
         )
-        async with self.bot.db.transaction() as session:
+        async with self.db.transaction() as session:
             await meetups.record_message(session, meetup_id=meetup.id, message_id=message.id)
+            # What it shows: the phase timer need not draw it again until the meetup moves on.
+            await meetups.record_shown_phase(session, meetup_id=meetup.id, phase=phase.value)
+        self._on_change(meetup.guild_id)
+        self._on_meetup_change(meetup.id)
         for emoji in REACTION_ANSWERS:
             try:
                 await message.add_reaction(emoji)
@@ -114,39 +169,49 @@ class MeetupMessages:
                 break
         return message
 
-    async def redraw(self, meetup_id: int, *, paced: bool = False) -> bool:
-        """Edit the meetup message to show the database's current state; False if it is gone.
-        `paced`: not sooner than EDIT_SPACING after the message's previous edit."""
-        if paced:
-            await self._keep_pace(meetup_id)
-        async with self.bot.db.reading() as session:
+    async def redraw(self, meetup_id: int) -> bool:
+        """Edit the meetup message to show the database's current state, in the message's turn
+        (`edit_pacing`); False if it is gone."""
+        return (await self.show(meetup_id)).shown is not Shown.GONE
+
+    async def show(self, meetup_id: int) -> Redrawn:
+        """Like `redraw`, saying whether the message now shows the current state."""
+        return await self.coalescer.draw(meetup_id)
+
+    async def _draw(self, meetup_id: int) -> Redrawn:
+        self._on_meetup_change(meetup_id)
+        async with self.db.reading() as session:
             meetup = await session.get(Meetup, meetup_id)
             if meetup is None or meetup.message_id is None or meetup.message_missing:
-                return False
+                return Redrawn(Shown.GONE)
             roster = await load_roster(session, meetup=meetup)
-        message = self.bot.get_partial_messageable(meetup.channel_id, guild_id=meetup.guild_id).get_partial_message(
+            every_time = await offers_every_time(session, meetup)
+        self._on_change(meetup.guild_id)
+        message = self.discord.get_partial_messageable(meetup.channel_id, guild_id=meetup.guild_id).get_partial_message(
             meetup.message_id
         )
-        phase = phase_of(meetup, discord.utils.utcnow())
-        view = meetup_view(meetup.id, phase=phase, cancelled=meetup.status == MeetupStatus.CANCELLED)
-        self._last_edit[meetup.id] = time.monotonic()
+        now = discord.utils.utcnow()
+        phase = phase_of(meetup, now)
+        view = meetup_view(meetup.id, phase=phase, every_time=every_time, guests=meetup.guests)
+        embed = render_meetup_embed(roster, phase, answers_closed=answers_closed(meetup, now))
         try:
-            await message.edit(embed=render_meetup_embed(roster, phase), view=view)
+            await message.edit(embed=embed, view=view)
         except discord.NotFound as exc:
             await self._record_missing(meetup, exc)
-            return False
-        except discord.Forbidden as exc:
-            log.warning("Not allowed to edit the message of meetup #%s: %s", meetup.id, exc)
-            return True
+            return Redrawn(Shown.GONE)
+        except discord.HTTPException as exc:
+            # No access any more, or Discord's own trouble: the message stays as it was until the next edit.
+            log.warning("Discord refused the edit of the message of meetup #%s: %s", meetup.id, exc)
+            return Redrawn(Shown.REFUSED, exc.status)
         if meetup.shown_phase != phase.value:
-            async with self.bot.db.transaction() as session:
+            async with self.db.transaction() as session:
                 await meetups.record_shown_phase(session, meetup_id=meetup.id, phase=phase.value)
-        return True
+        return Redrawn(Shown.UPDATED)
 
     async def announce(self, channel_id: int, guild_id: int, posts: Sequence[Post]) -> bool:
         """Post notices that ping exactly the users each one names, and nobody else; False if
         Discord refused one (the rest are then not tried)."""
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
+        channel = self.discord.get_partial_messageable(channel_id, guild_id=guild_id)
         for post in posts:
             mentions = discord.AllowedMentions(
                 everyone=False, roles=False, users=[discord.Object(uid) for uid in post.ping_user_ids]
@@ -169,29 +234,18 @@ class MeetupMessages:
             self._tellers.pop(meetup_id, None)
 
     async def _announce_promotions(self, meetup_id: int, user_ids: Sequence[int]) -> None:
-        async with self.bot.db.reading() as session:
+        async with self.db.reading() as session:
             meetup = await session.get(Meetup, meetup_id)
         if meetup is None or meetup.message_missing:
             return
         await self.announce(meetup.channel_id, meetup.guild_id, promotions_notice(meetup, user_ids, link_to(meetup)))
 
-    async def _redraw_key(self, key: Hashable) -> None:
+    async def _redraw_key(self, key: Hashable) -> Redrawn:
         assert isinstance(key, int)
-        await self.redraw(key, paced=True)
-
-    async def _keep_pace(self, meetup_id: int) -> None:
-        # The coalescer spaces the starts of redraws; reading the roster takes longer under load
-        # at one time than another, so the edits themselves are spaced here, before the read (the
-        # edit then shows what the database holds when it goes out).
-        last = self._last_edit.get(meetup_id)
-        if last is not None:
-            await asyncio.sleep(last + EDIT_SPACING - time.monotonic())
-        if len(self._last_edit) > 1000:  # only recent edits matter
-            horizon = time.monotonic() - EDIT_SPACING
-            self._last_edit = {k: t for k, t in self._last_edit.items() if t > horizon}
+        return await self._draw(key)
 
     async def _record_missing(self, meetup: Meetup, exc: discord.NotFound) -> None:
-        async with self.bot.db.transaction() as session:
+        async with self.db.transaction() as session:
             if exc.code == UNKNOWN_CHANNEL:
                 await meetups.mark_channel_missing(session, channel_id=meetup.channel_id)
             else:

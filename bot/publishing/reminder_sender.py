@@ -12,33 +12,36 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.database import Database
 from bot.db.models import Meetup, Reminder, ReminderKind, RsvpStatus
+from bot.discord_access import DiscordAccess
 from bot.metrics import REMINDERS
+from bot.publishing.discord_codes import UNKNOWN_CHANNEL
 from bot.publishing.meetup_messages import link_to
 from bot.publishing.nonces import post_nonce
+from bot.rendering.components import meetup_view
+from bot.rendering.meetup_embed import meetup_footer
 from bot.rendering.notices import Post
+from bot.rendering.poll_embed import poll_footer
 from bot.rendering.reminder_posts import (
+    DmPlace,
     ReminderPost,
-    marker,
+    is_post_of,
     render_dm_reminder,
     render_meetup_reminder,
     render_poll_reminder,
 )
 from bot.rendering.time_format import message_link
-from bot.services import reminders
-from bot.services.attendance import Phase
+from bot.services import meetup_threads, reminders
+from bot.services.lifecycle import Phase
+from bot.services.meetup_threads import post_channel_of
 from bot.services.member_preferences import dm_reminder_users
 from bot.services.reminders import ClaimedReminder, Timer
 from bot.services.roster import load_roster
-from bot.ui.meetup_buttons import meetup_view
-
-if TYPE_CHECKING:
-    from bot.client import MeetupBot
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +58,14 @@ SLOW_POST_SECONDS = 2.0  # a post this long after its time is worth a line in th
 
 
 class ReminderSender:
-    def __init__(self, bot: MeetupBot, *, worker: str) -> None:
-        self.bot = bot
+    def __init__(self, db: Database, discord_access: DiscordAccess, *, worker: str) -> None:
+        self.db = db
+        self.discord = discord_access
         self.worker = worker
 
     async def deliver(self, reminder_id: int, *, now: datetime) -> Timer | None:
         """Post a reminder this process has claimed. Returns a timer when it should be retried."""
-        async with self.bot.db.reading() as session:
+        async with self.db.reading() as session:
             claimed = await reminders.load_claimed(session, reminder_id)
             if claimed is None:
                 return None
@@ -70,7 +74,7 @@ class ReminderSender:
         if skip is None and claimed.reminder.kind == ReminderKind.NUDGE and not audience.channel_pings:
             skip = "nobody had answered Maybe"
         if skip is not None:
-            async with self.bot.db.transaction() as session:
+            async with self.db.transaction() as session:
                 await reminders.mark_skipped(session, reminder_id=reminder_id, worker=self.worker, reason=skip)
             log.info("Reminder #%s skipped: %s", reminder_id, skip)
             REMINDERS.labels("skipped").inc()
@@ -83,7 +87,7 @@ class ReminderSender:
             permanent = isinstance(exc, discord.Forbidden | discord.NotFound)
             reason = f"Discord answered {exc.status}: {exc.text or 'no reason given'}"
             log.warning("Reminder #%s was not posted: %s", reminder_id, reason)
-            async with self.bot.db.transaction() as session:
+            async with self.db.transaction() as session:
                 retry = await reminders.mark_attempt_failed(
                     session,
                     reminder_id=reminder_id,
@@ -95,7 +99,7 @@ class ReminderSender:
             # No retry: refused for good, or that was the last attempt.
             REMINDERS.labels("retried" if retry is not None else "failed").inc()
             return retry
-        async with self.bot.db.transaction() as session:
+        async with self.db.transaction() as session:
             kept = await reminders.mark_sent(
                 session,
                 reminder_id=reminder_id,
@@ -146,8 +150,24 @@ class ReminderSender:
         undelivered = await self._send_dms(reminder, meetup, audience.by_dm, link=link, late=late)
         pings = [*audience.channel_pings, *undelivered]
         rendered = render_meetup_reminder(reminder, meetup, ping_user_ids=pings, link=link, late=late)
-        view = meetup_view(meetup.id, phase=Phase.UPCOMING) if reminder.kind == ReminderKind.NUDGE else None
-        return await self._post_in_channel(reminder, meetup.channel_id, rendered, view=view)
+        if reminder.kind == ReminderKind.NUDGE:  # its buttons belong beside the meetup, for Maybe members
+            view = meetup_view(meetup.id, phase=Phase.SCHEDULED)
+            return await self._post_in_channel(reminder, meetup.channel_id, rendered, view=view)
+        thread_id = post_channel_of(meetup)
+        if thread_id != meetup.channel_id:
+            try:
+                return await self._post_in_channel(reminder, thread_id, rendered, view=None)
+            except discord.NotFound as exc:
+                if exc.code != UNKNOWN_CHANNEL:
+                    raise
+                await self._thread_deleted(meetup, thread_id)
+        return await self._post_in_channel(reminder, meetup.channel_id, rendered, view=None)
+
+    async def _thread_deleted(self, meetup: Meetup, thread_id: int) -> None:
+        """The meetup's thread was deleted by hand: this post and the later ones go to the channel."""
+        log.info("The thread of meetup #%s is gone; its reminders go to the channel", meetup.id)
+        async with self.db.transaction() as session:
+            await meetup_threads.mark_thread_gone(session, meetup_id=meetup.id, thread_id=thread_id)
 
     async def _send_dms(
         self, reminder: Reminder, meetup: Meetup, user_ids: list[int], *, link: str | None, late: bool
@@ -155,11 +175,12 @@ class ReminderSender:
         """DM those who asked for it; returns those who could not be reached, for the channel post."""
         if not user_ids:
             return []
-        rendered = render_dm_reminder(reminder, meetup, link=link, late=late)
+        place = await self._place_of(meetup)
+        rendered = render_dm_reminder(reminder, meetup, place=place, link=link, late=late)
         undelivered: list[int] = []
         for user_id in user_ids:
             try:
-                channel = await self.bot.create_dm(discord.Object(user_id))
+                channel = await self.discord.create_dm(discord.Object(user_id))
                 await channel.send(
                     rendered.posts[0].content,
                     embed=rendered.embed,
@@ -171,13 +192,28 @@ class ReminderSender:
                 undelivered.append(user_id)
         return undelivered
 
+    async def _place_of(self, meetup: Meetup) -> DmPlace:
+        """The server's and the channel's names, from the cache or else from Discord (the server
+        may be another process's shard)."""
+        guild = self.discord.get_guild(meetup.guild_id)
+        channel = guild.get_channel_or_thread(meetup.channel_id) if guild is not None else None
+        if guild is not None and channel is not None:
+            return DmPlace(meetup.channel_id, guild.name, channel.name)
+        try:
+            channel_name = (await self.discord.http.get_channel(meetup.channel_id)).get("name")
+            server_name = (await self.discord.http.get_guild(meetup.guild_id))["name"]
+        except discord.HTTPException as exc:
+            log.info("Reminders by DM for meetup #%s name no server: %s", meetup.id, exc)
+            return DmPlace(meetup.channel_id, guild.name if guild is not None else None, None)
+        return DmPlace(meetup.channel_id, server_name, channel_name)
+
     async def _post_in_channel(
         self, reminder: Reminder, channel_id: int, rendered: ReminderPost, *, view: discord.ui.View | None
     ) -> int | None:
         """Post each part of the reminder once. Parts after the first answer the first, so a retry
         (after a failed part, or a process that died between parts) can tell which are posted."""
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=reminder.guild_id)
-        earlier = await self._earlier_parts(channel, reminder.id) if reminder.attempts > 1 else []
+        channel = self.discord.get_partial_messageable(channel_id, guild_id=reminder.guild_id)
+        earlier = await self._earlier_parts(channel, reminder) if reminder.attempts > 1 else []
         first = earlier[0] if earlier else None
         for index, post in enumerate(rendered.posts[len(earlier) :], start=len(earlier)):
             nonce = post_nonce(f"r{index}-" if index else "r", reminder.id, reminder.created_at)
@@ -201,14 +237,14 @@ class ReminderSender:
                 )
         return first
 
-    async def _earlier_parts(self, channel: discord.PartialMessageable, reminder_id: int) -> list[int]:
+    async def _earlier_parts(self, channel: discord.PartialMessageable, reminder: Reminder) -> list[int]:
         """The parts an earlier attempt posted (the first, then the replies to it), oldest first."""
-        wanted = marker(reminder_id)
-        me = self.bot.user.id if self.bot.user else None
-        recent = [m async for m in channel.history(limit=HISTORY_LOOKBACK) if m.author.id == me]
-        first = next(
-            (m.id for m in recent if any(e.footer.text and e.footer.text.endswith(wanted) for e in m.embeds)), None
+        number = (
+            poll_footer(reminder.poll_id) if reminder.poll_id is not None else meetup_footer(reminder.meetup_id or 0)
         )
+        me = self.discord.user.id if self.discord.user else None
+        recent = [m async for m in channel.history(limit=HISTORY_LOOKBACK) if m.author.id == me]
+        first = next((m.id for m in recent if any(is_post_of(e, reminder, number) for e in m.embeds)), None)
         if first is None:
             return []
         replies = sorted(m.id for m in recent if m.reference is not None and m.reference.message_id == first)

@@ -1,31 +1,30 @@
 """Mirroring meetups in the server's Events tab, when the bot may manage events there.
 
 The mirror is a convenience: without the permission, or if Discord refuses, it is skipped and
-everything else works the same.
+everything else works the same. The occurrences of a recurring series are one recurring event
+where Discord's rules can say the series (`series_mirror.py`), else each its own event.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
+from bot.db.database import Database
 from bot.db.models import Meetup
+from bot.discord_access import DiscordAccess
 from bot.publishing.meetup_messages import link_to
+from bot.publishing.series_mirror import EXTERNAL, GUILD_ONLY, SeriesMirror
 from bot.rendering.limits import shorten
 from bot.services import meetups
-
-if TYPE_CHECKING:
-    from bot.client import MeetupBot
 
 log = logging.getLogger(__name__)
 
 EVENT_NAME_MAX = 100
 EVENT_LOCATION_MAX = 100
 EVENT_DESCRIPTION_MAX = 1000
-EXTERNAL = 3  # entity type: somewhere outside Discord
-GUILD_ONLY = 2  # privacy level
 CANCELED = 4  # event status
 
 
@@ -41,33 +40,52 @@ def event_payload(meetup: Meetup) -> dict[str, Any]:
     }
 
 
-def _may_manage_events(bot: MeetupBot, guild_id: int) -> bool:
-    guild = bot.get_guild(guild_id)
-    return guild is not None and guild.me.guild_permissions.manage_events
+class EventMirror:
+    """The meetups of a server as events in its Events tab."""
 
+    def __init__(self, db: Database, discord_access: DiscordAccess) -> None:
+        self.db = db
+        self.discord = discord_access
+        self.series = SeriesMirror(db, discord_access)
 
-async def mirror_meetup(bot: MeetupBot, meetup: Meetup) -> None:
-    """Create the meetup's event, or bring it up to date."""
-    if not _may_manage_events(bot, meetup.guild_id):
-        return
-    payload = event_payload(meetup)
-    try:
-        if meetup.scheduled_event_id is None:
-            event = await bot.http.create_guild_scheduled_event(
-                meetup.guild_id, entity_type=EXTERNAL, privacy_level=GUILD_ONLY, **payload
-            )
-            async with bot.db.transaction() as session:
-                await meetups.record_scheduled_event(session, meetup_id=meetup.id, event_id=int(event["id"]))
-        else:
-            await bot.http.edit_scheduled_event(meetup.guild_id, meetup.scheduled_event_id, **payload)
-    except discord.HTTPException as exc:
-        log.info("Could not mirror meetup #%s as a scheduled event: %s", meetup.id, exc)
+    def _may_manage_events(self, guild_id: int) -> bool:
+        guild = self.discord.get_guild(guild_id)
+        return guild is not None and guild.me.guild_permissions.manage_events
 
+    async def mirror(self, meetup: Meetup) -> None:
+        """Create the meetup's event, or bring it up to date."""
+        if not self._may_manage_events(meetup.guild_id):
+            return
+        payload = event_payload(meetup)
+        try:
+            if meetup.recurring_series_id is not None and await self.series.mirror(meetup, payload):
+                return
+            if meetup.scheduled_event_id is None:
+                event = await self.discord.http.create_guild_scheduled_event(
+                    meetup.guild_id, entity_type=EXTERNAL, privacy_level=GUILD_ONLY, **payload
+                )
+                async with self.db.transaction() as session:
+                    await meetups.record_scheduled_event(session, meetup_id=meetup.id, event_id=int(event["id"]))
+            else:
+                await self.discord.http.edit_scheduled_event(meetup.guild_id, meetup.scheduled_event_id, **payload)
+        except discord.HTTPException as exc:
+            log.info("Could not mirror meetup #%s as a scheduled event: %s", meetup.id, exc)
 
-async def cancel_mirror(bot: MeetupBot, meetup: Meetup) -> None:
-    if meetup.scheduled_event_id is None or not _may_manage_events(bot, meetup.guild_id):
-        return
-    try:
-        await bot.http.edit_scheduled_event(meetup.guild_id, meetup.scheduled_event_id, status=CANCELED)
-    except discord.HTTPException as exc:
-        log.info("Could not cancel the scheduled event of meetup #%s: %s", meetup.id, exc)
+    async def cancel(self, meetup: Meetup) -> None:
+        if meetup.scheduled_event_id is None or not self._may_manage_events(meetup.guild_id):
+            return
+        try:
+            if meetup.recurring_series_id is not None and await self.series.cancel(meetup):
+                return
+            await self.discord.http.edit_scheduled_event(meetup.guild_id, meetup.scheduled_event_id, status=CANCELED)
+        except discord.HTTPException as exc:
+            log.info("Could not cancel the scheduled event of meetup #%s: %s", meetup.id, exc)
+
+    async def remove(self, guild_id: int, event_id: int | None) -> None:
+        """Delete the event of a meetup that is gone (undone before anyone saw it)."""
+        if event_id is None:
+            return
+        try:
+            await self.discord.http.delete_scheduled_event(guild_id, event_id)
+        except discord.HTTPException as exc:
+            log.info("Could not delete scheduled event %s: %s", event_id, exc)

@@ -132,12 +132,6 @@ def _fit_field(field: Any, path: str, cuts: list[str]) -> Any:
     return _fit_keys(field, _FIELD_TEXTS, f"{path}.", cuts)
 
 
-def embed_characters(embed: Mapping[str, Any]) -> int:
-    """What Discord counts toward the 6,000: title, description, field names and values, footer
-    text and author name."""
-    return sum(len(text) for *_, text in _counted_texts(embed))
-
-
 def _counted_texts(embed: Mapping[str, Any]) -> Iterator[tuple[str, Any, str, str]]:
     """(kind, the dict holding it, its key, the text) for each part that counts toward the total."""
     for key in ("title", "description"):

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+
+import discord
 
 from bot.db.models import Meetup, Poll, RsvpStatus
+from bot.publishing.discord_codes import UNKNOWN_CHANNEL
 from bot.rendering.limits import MESSAGE_CONTENT, fit_mentions, shorten
 from bot.rendering.notices import Post, safe_title, with_mentions
-from bot.rendering.time_format import full_and_relative, full_time
+from bot.rendering.series_texts import render_repeat_confirmation
+from bot.rendering.time_format import date_reading_note, full_and_relative, full_time, relative_time
 from bot.services.attendance import HistoryEntry, Marked
+from bot.services.followup_plans import PlannedFollowup
 from bot.services.followups import Audience, AudienceKind, Proposal, SessionRecord
+from bot.services.lifecycle import Standing
 
 _ANSWERS = {
     RsvpStatus.GOING.value: "Going",
@@ -23,6 +30,9 @@ _AUDIENCES = {
     AudienceKind.NO_SHOWS: "answered Going and did not attend",
     AudienceKind.ALL: "showed interest in it",
 }
+
+
+_STANDINGS = {Standing.ATTENDED: "📍 attended", Standing.CANCELLED: "❌ cancelled"}
 
 
 def render_marked(marked: Marked, *, present: bool) -> str:
@@ -40,7 +50,7 @@ def render_history(user_id: int, entries: Sequence[HistoryEntry], links: dict[in
     lines = [f"Meetups of <@{user_id}> in this server ({len(entries)}, attended {came}):"]
     for entry in entries:
         answer = _ANSWERS.get(entry.answer or "", "no answer")
-        attended = "📍 attended" if entry.attended else "did not attend"
+        attended = _STANDINGS.get(entry.standing, entry.standing.value)
         link = f" {links[entry.meetup.id]}" if links.get(entry.meetup.id) else ""
         lines.append(
             f"- #{entry.meetup.id} **{safe_title(entry.meetup)}**, {full_time(entry.meetup.starts_at)}: "
@@ -94,12 +104,12 @@ def render_no_audience(audience: Audience) -> str:
     )
 
 
-def render_proposal(audience: Audience, proposal: Proposal) -> str:
+def render_proposal(audience: Audience, proposal: Proposal, *, note: str = "") -> str:
     return render_audience(
         audience,
         then=f"From the poll's votes, the best time for them is {full_and_relative(proposal.option.starts_at)}: "
         f"{proposal.works} said it works, {proposal.if_need_be} if need be. Create the follow-up then, "
-        "or open a poll for them instead?",
+        f"or open a poll for them instead?{note}",
     )
 
 
@@ -132,3 +142,74 @@ def followup_poll_invitation(poll: Poll, first: Meetup, user_ids: Sequence[int],
 def followup_dm(followup_title: str, when_text: str, link: str | None) -> str:
     where = f" {link}" if link else ""
     return f"📣 You're invited to a follow-up session: **{followup_title}**, {when_text}.{where}"
+
+
+def render_followup_confirmation(planned: PlannedFollowup, *, typed_when: str | None) -> str:
+    """The question under which the organizer confirms: who, what, and how long the buttons work."""
+    assert planned.plan is not None
+    note = confirmation_note(planned.plan.expires_at)
+    if planned.rule is not None:  # said before the note, so it is seen before confirming
+        note = f"\n{render_repeat_confirmation(planned.rule)}{note}"
+    if planned.start is not None:
+        start = planned.start
+        question = f"Create the follow-up at {full_and_relative(start.instant)} ({start.readable()}) for them?"
+        question += date_reading_note([(typed_when, start.instant)], start.zone)
+        return render_audience(planned.audience, then=question + note)
+    if planned.option_count:
+        return render_audience(planned.audience, then=f"Open a poll with {planned.option_count} times for them?{note}")
+    assert planned.proposal is not None
+    return render_proposal(planned.audience, planned.proposal, note=note)
+
+
+def confirmation_note(expires_at: datetime) -> str:
+    return (
+        f"\n-# The buttons work for you until <t:{int(expires_at.timestamp())}:t> ({relative_time(expires_at)}), "
+        "even if the bot restarts meanwhile."
+    )
+
+
+def render_nothing_to_propose(audience: Audience) -> str:
+    return (
+        f"Meetup #{audience.meetup.id} did not come from a poll with times still ahead, so there is nothing "
+        "to propose: give `when` for the follow-up, or `options` for a poll."
+    )
+
+
+def render_invited(total: int, *, pinged: int, by_dm: int, not_reached: int, pinged_where: str = "") -> str:
+    """How many of the audience were told; an invitation post Discord refused is said, not hidden
+    (the follow-up itself stays: it is posted, and members can still find it)."""
+    counts = f"({pinged} pinged{pinged_where}, {by_dm} by DM)"
+    if not not_reached:
+        return f"Invited {total} member{'s' if total != 1 else ''} {counts}."
+    return (
+        f"Invited {total - not_reached} of {total} members {counts}: Discord refused the invitation post for "
+        f"the other {not_reached}, so they were not told. The follow-up stays posted; share its link with them."
+    )
+
+
+def render_followup_posted(followup: Meetup, link: str | None, invited: str) -> str:
+    return (
+        f"Follow-up meetup #{followup.id} is posted: {link}\n"
+        f"It starts {full_and_relative(followup.starts_at)}. {invited}"
+    )
+
+
+def render_followup_poll_posted(poll: Poll, link: str, invited: str) -> str:
+    return (
+        f"Poll #{poll.id} for the follow-up is posted: {link}\n"
+        f"{invited} Finalize it with `/meetup finalize` and the meetup joins the series."
+    )
+
+
+def followup_poll_dm(first: Meetup, link: str | None) -> str:
+    where = f" {link}" if link else ""
+    return f"📣 A follow-up session of **{safe_title(first)}** is being planned: which times work for you?{where}"
+
+
+def retry_note(refusal: BaseException | None, *, button: str) -> str:
+    """After a refused post: the plan is open again, so the same button can retry once the
+    organizer fixed what they were told; a channel that is gone can only be replaced by running
+    the command again."""
+    if isinstance(refusal, discord.NotFound) and refusal.code == UNKNOWN_CHANNEL:
+        return " Run `/meetup followup` again to pick it."
+    return f" The {button} button works again once that is fixed."

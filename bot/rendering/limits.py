@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.rendering.text_cuts import fit_text
 
@@ -44,12 +44,22 @@ def shorten(text: str, limit: int) -> str:
     return fit_text(text, limit)
 
 
-def fit_mentions(user_ids: Sequence[int], budget: int, *, numbered: bool = False, empty: str = "—") -> str:
-    """As many `<@id>` as fit in `budget` characters, then `and N more`."""
+def fit_mentions(
+    user_ids: Sequence[int],
+    budget: int,
+    *,
+    numbered: bool = False,
+    empty: str = "—",
+    guests: Mapping[int, int] | None = None,
+) -> str:
+    """As many `<@id>` as fit in `budget` characters, then `and N more`; a member who brings
+    `guests` is shown with their party (`<@id> +2`)."""
     if not user_ids:
         return empty
     separator = "\n" if numbered else ", "
-    items = [f"{i}. <@{uid}>" if numbered else f"<@{uid}>" for i, uid in enumerate(user_ids, start=1)]
+    parties = guests or {}
+    mentions = [f"<@{uid}> +{parties[uid]}" if parties.get(uid) else f"<@{uid}>" for uid in user_ids]
+    items = [f"{i}. {m}" if numbered else m for i, m in enumerate(mentions, start=1)]
     shown: list[str] = []
     length = 0
     for index, item in enumerate(items):

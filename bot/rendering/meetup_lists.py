@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.db.models import Meetup, Rsvp, RsvpStatus
+from bot.db.models import Meetup, RsvpStatus
 from bot.rendering.limits import MESSAGE_CONTENT, shorten
 from bot.rendering.notices import safe_title
 from bot.rendering.time_format import full_and_relative
+from bot.services.lifecycle import Standing
+from bot.services.meetups import MyMeetup
 
 _STANDING = {
     RsvpStatus.GOING: "you're going",
@@ -30,14 +32,25 @@ def render_upcoming(rows: Sequence[tuple[Meetup, int, str | None]]) -> str:
     return _fit(lines)
 
 
-def render_my_meetups(rows: Sequence[tuple[Meetup, Rsvp, str | None]]) -> str:
+# How a meetup still ahead stands, after the member's answer: a plain upcoming one says nothing more.
+_AHEAD = {
+    Standing.UPCOMING: "",
+    Standing.CANCELLED: " · **cancelled**",
+    Standing.ATTENDED: " · attended: you checked in",
+    Standing.NOT_MARKED_YET: " · under way, not marked yet",
+}
+
+
+def render_my_meetups(rows: Sequence[tuple[MyMeetup, str | None]]) -> str:
     if not rows:
         return "You haven't answered any upcoming meetup in this server."
     lines = ["**Your upcoming meetups**"]
-    for meetup, rsvp, link in rows:
+    for mine, link in rows:
+        meetup = mine.meetup
         where = f" · {link}" if link else ""
         when = full_and_relative(meetup.starts_at)
-        lines.append(f"#{meetup.id} **{safe_title(meetup)}**: {when}, {_STANDING[rsvp.status]}{where}")
+        standing = _AHEAD.get(mine.standing, f" · {mine.standing.value}")
+        lines.append(f"#{meetup.id} **{safe_title(meetup)}**: {when}, {_STANDING[mine.rsvp.status]}{standing}{where}")
     return _fit(lines)
 
 

@@ -62,10 +62,6 @@ class GridLayout:
         more = MORE_H if self.hidden else 0
         return PAD * 2 + HEADING_H + self.header_h + ROW_H * max(1, self.rows) + more + self.totals_h
 
-    @property
-    def smallest_text_px(self) -> int:
-        return min(TITLE_PX, TEXT_PX)
-
 
 def _font(size: int) -> Font:
     font = ImageFont.load_default(size=size * RENDER_SCALE)

@@ -12,10 +12,13 @@ from discord.utils import escape_markdown, escape_mentions
 from bot.constants import COLOUR_PRIMARY
 from bot.db.models import Meetup, Poll, Reminder, ReminderKind
 from bot.rendering.limits import EMBED_FIELD_VALUE, EMBED_TITLE, shorten
+from bot.rendering.meetup_embed import meetup_footer
 from bot.rendering.notices import Post, safe_title, with_mentions
+from bot.rendering.poll_embed import poll_footer
 from bot.rendering.time_format import full_and_relative, relative_time
 
 LATE_NOTE = "(Late: the bot was offline when this reminder was due.)"
+NAME_MAX = 100  # Discord's server and channel names are at most 100 characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +29,40 @@ class ReminderPost:
     embed: discord.Embed
 
 
-def marker(reminder_id: int) -> str:
-    """In the embed's footer: how a retry recognizes a post that was already made."""
-    return f"reminder #{reminder_id}"
+# After the meetup's (or poll's) number in the footer: what kind of reminder this is, in words.
+_KIND_WORDS = {
+    ReminderKind.BEFORE: "reminder",
+    ReminderKind.STARTING: "starting now",
+    ReminderKind.NUDGE: "for those who said Maybe",
+    ReminderKind.POLL_CLOSING: "closing soon",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DmPlace:
+    """Where a reminder read in DMs comes from; None where the bot could not learn the name."""
+
+    channel_id: int
+    server_name: str | None
+    channel_name: str | None
+
+
+def reminder_footer(reminder: Reminder, number: str) -> str:
+    """`Meetup #12 · reminder`: the public number and the kind, never the reminder's own row."""
+    return f"{number} · {_KIND_WORDS[reminder.kind]}"
+
+
+def is_post_of(embed: discord.Embed, reminder: Reminder, number: str) -> bool:
+    """Whether a posted embed is this reminder's, as a retry looks for it: its footer and the
+    embed's time (the reminder's due time, to the second, as Discord keeps it); or, for a post made
+    before footers changed, the row's number it carried then."""
+    if embed.footer.text and embed.footer.text.endswith(f" · reminder #{reminder.id}"):
+        return True
+    return (
+        embed.footer.text == reminder_footer(reminder, number)
+        and embed.timestamp is not None
+        and int(embed.timestamp.timestamp()) == int(reminder.due_at.timestamp())
+    )
 
 
 def render_meetup_reminder(
@@ -40,9 +74,22 @@ def render_meetup_reminder(
     )
 
 
-def render_dm_reminder(reminder: Reminder, meetup: Meetup, *, link: str | None, late: bool) -> ReminderPost:
-    """The same reminder for one member's DMs (it names the server's meetup, pings no one)."""
-    return ReminderPost([Post(_meetup_header(reminder, meetup, late=late))], _meetup_embed(reminder, meetup, link))
+def render_dm_reminder(
+    reminder: Reminder, meetup: Meetup, *, place: DmPlace, link: str | None, late: bool
+) -> ReminderPost:
+    """The same reminder for one member's DMs: it names the server and the channel, pings no one."""
+    text = f"{_meetup_header(reminder, meetup, late=late)}\n{_from_where(place)}"
+    return ReminderPost([Post(text)], _meetup_embed(reminder, meetup, link))
+
+
+def _from_where(place: DmPlace) -> str:
+    # A DM has no server around it; a channel mention there shows only to those who can see it.
+    channel = f"#{_plain(place.channel_name)}" if place.channel_name else f"<#{place.channel_id}>"
+    return f"In **{_plain(place.server_name)}**, {channel}." if place.server_name else f"In {channel}."
+
+
+def _plain(name: str | None) -> str:
+    return escape_mentions(escape_markdown(shorten(name or "", NAME_MAX)))
 
 
 def render_poll_reminder(reminder: Reminder, poll: Poll, *, link: str | None, late: bool) -> ReminderPost:
@@ -52,7 +99,8 @@ def render_poll_reminder(reminder: Reminder, poll: Poll, *, link: str | None, la
     embed = discord.Embed(title=shorten(f"Poll: {poll.title}", EMBED_TITLE), colour=COLOUR_PRIMARY, url=link)
     if poll.closes_at is not None:
         embed.add_field(name="Closes", value=full_and_relative(poll.closes_at), inline=False)
-    embed.set_footer(text=f"Poll #{poll.id} · {marker(reminder.id)}")
+    embed.set_footer(text=reminder_footer(reminder, poll_footer(poll.id)))
+    embed.timestamp = reminder.due_at
     return ReminderPost([Post(_with_late_note(text, late))], embed)
 
 
@@ -80,5 +128,6 @@ def _meetup_embed(reminder: Reminder, meetup: Meetup, link: str | None) -> disco
         embed.add_field(name="Where", value=shorten(meetup.location, EMBED_FIELD_VALUE), inline=False)
     if link:
         embed.add_field(name="Meetup", value=f"[Open the meetup message]({link})", inline=False)
-    embed.set_footer(text=f"Meetup #{meetup.id} · {marker(reminder.id)}")
+    embed.set_footer(text=reminder_footer(reminder, meetup_footer(meetup.id)))
+    embed.timestamp = reminder.due_at
     return embed

@@ -5,13 +5,22 @@ from __future__ import annotations
 import discord
 
 from bot.constants import COLOUR_PRIMARY
+from bot.rendering.attendee_roles import describe_choice
+from bot.services.attendee_roles import RoleChoice
 from bot.services.date_order import DEFAULT_LOCALE, describe_order
 from bot.services.guild_settings import GuildConfig
 from bot.services.reminder_offsets import describe_nudge, describe_offsets
 
 
-def render_settings_embed(config: GuildConfig, locale: str | None = None) -> discord.Embed:
-    """`locale`: the server's language as Discord sent it with the command."""
+def render_settings_embed(
+    config: GuildConfig,
+    locale: str | None = None,
+    *,
+    attendee_role: RoleChoice | None = None,
+    threads: bool | None = None,
+) -> discord.Embed:
+    """`locale`: the server's language as Discord sent it with the command; `attendee_role` and
+    `threads`: the server's defaults for new meetups (`/settings roles`, `/settings threads`)."""
     embed = discord.Embed(title="Meetup settings for this server", colour=COLOUR_PRIMARY)
     zone = f"`{config.timezone}`" + (" (the bot's default)" if config.timezone_is_default else "")
     embed.add_field(name="Time zone", value=zone, inline=False)
@@ -23,6 +32,11 @@ def render_settings_embed(config: GuildConfig, locale: str | None = None) -> dis
         inline=False,
     )
     embed.add_field(name="Reminders", value=_reminders_line(config), inline=False)
+    if attendee_role is not None:
+        embed.add_field(name="Attendee role", value=f"New meetups: {describe_choice(attendee_role)}", inline=False)
+    if threads is not None:
+        said = "a thread with their Going members" if threads else "no thread unless `/meetup create` says `thread: on`"
+        embed.add_field(name="Threads", value=f"New meetups: {said}", inline=False)
     return embed
 
 

@@ -16,17 +16,17 @@ import secrets
 import socket
 from collections.abc import Coroutine
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.db.database import Database
+from bot.discord_access import DiscordAccess
 from bot.metrics import REMINDERS
 from bot.publishing.reminder_sender import ReminderSender
 from bot.services import reminders
 from bot.services.reminders import Timer
-
-if TYPE_CHECKING:
-    from bot.client import MeetupBot
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,14 @@ def worker_name() -> str:
 
 
 class ReminderTimers:
-    def __init__(self, bot: MeetupBot, *, lease: timedelta) -> None:
-        self.bot = bot
+    def __init__(
+        self, db: Database, discord_access: DiscordAccess, scheduler: AsyncIOScheduler, *, lease: timedelta
+    ) -> None:
+        self.db = db
+        self.scheduler = scheduler
         self.lease = lease
         self.worker = worker_name()
-        self.sender = ReminderSender(bot, worker=self.worker)
+        self.sender = ReminderSender(db, discord_access, worker=self.worker)
         self._in_flight: set[int] = set()
         self._tasks: set[asyncio.Task[object]] = set()
         self._posting = asyncio.Semaphore(PARALLEL_POSTS)
@@ -57,7 +60,7 @@ class ReminderTimers:
     async def start(self) -> int:
         """Timers for what is due soon, the sweep, and at once a pass for anything overdue."""
         count = await self.sync()
-        self.bot.scheduler.add_job(
+        self.scheduler.add_job(
             self.sweep, "interval", seconds=SWEEP_SECONDS, id="reminders:sweep", replace_existing=True
         )
         self.kick()
@@ -73,10 +76,10 @@ class ReminderTimers:
 
     async def sync(self) -> int:
         """Make the timers match the pending reminders due within the horizon."""
-        async with self.bot.db.reading() as session:
+        async with self.db.reading() as session:
             timers = await reminders.pending_timers(session, until=discord.utils.utcnow() + HORIZON)
         wanted = {f"{_PREFIX}{t.reminder_id}": t for t in timers}
-        for job in self.bot.scheduler.get_jobs():
+        for job in self.scheduler.get_jobs():
             if job.id.startswith(_PREFIX) and job.id not in wanted:
                 job.remove()
         for job_id, timer in wanted.items():
@@ -88,10 +91,10 @@ class ReminderTimers:
             self._add_timer(f"{_PREFIX}{timer.reminder_id}", timer)
 
     def _add_timer(self, job_id: str, timer: Timer) -> None:
-        job = self.bot.scheduler.get_job(job_id)
+        job = self.scheduler.get_job(job_id)
         if job is not None and job.next_run_time == timer.at:
             return
-        self.bot.scheduler.add_job(self.run_due, "date", run_date=timer.at, id=job_id, replace_existing=True)
+        self.scheduler.add_job(self.run_due, "date", run_date=timer.at, id=job_id, replace_existing=True)
 
     async def sweep(self) -> None:
         await self.run_due()
@@ -116,7 +119,7 @@ class ReminderTimers:
 
     async def _claim_and_post_due(self) -> None:
         while True:
-            async with self.bot.db.reading() as session:
+            async with self.db.reading() as session:
                 due = await reminders.due_reminder_ids(session, now=discord.utils.utcnow())
             fresh = [rid for rid in due if rid not in self._in_flight]
             for reminder_id in fresh:
@@ -129,7 +132,7 @@ class ReminderTimers:
         try:
             async with self._posting:
                 now = discord.utils.utcnow()
-                async with self.bot.db.transaction() as session:
+                async with self.db.transaction() as session:
                     mine = await reminders.claim(
                         session, reminder_id=reminder_id, worker=self.worker, now=now, lease=self.lease
                     )
@@ -153,7 +156,7 @@ class ReminderTimers:
     async def release_claims(self) -> None:
         """Hand back reminders this process claimed and did not finish (at shutdown): another
         process, or this one restarted, takes them up at once instead of after the lease."""
-        async with self.bot.db.transaction() as session:
+        async with self.db.transaction() as session:
             released = await reminders.release_claims(session, worker=self.worker)
         if released:
             log.info("Released %d claimed reminders", released)

@@ -2,56 +2,24 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Attendance, AttendanceSource, Meetup, MeetupStatus, Rsvp
+from bot.db.models import Attendance, AttendanceSource, Meetup, Rsvp
 from bot.db.upsert import insert_ignoring_conflict
-from bot.rendering.time_format import full_and_relative
+from bot.services import lifecycle
 from bot.services.audit import record_action
-from bot.services.errors import DomainError, InvalidInput, MeetupClosed
+from bot.services.errors import InvalidInput
+from bot.services.guild_settings import require_guild_organizer
+from bot.services.lifecycle import Action, Standing
 from bot.services.meetup_lookup import get_meetup
-from bot.services.meetups import require_guild_organizer
 from bot.services.organizers import Actor
 
-CHECK_IN_OPENS_BEFORE = timedelta(minutes=30)
-CHECK_IN_CLOSES_AFTER = timedelta(hours=2)  # after the end
 MOST_MARKED_AT_ONCE = 25  # what one user select can hold
-
-
-class Phase(enum.StrEnum):
-    """Where the clock has taken a meetup; its message shows each differently."""
-
-    UPCOMING = "upcoming"
-    CHECK_IN = "check_in"  # from 30 minutes before the start to the end: "I'm here" shown
-    ENDED = "ended"  # over, but late check-ins still count for two hours
-    CLOSED = "closed"
-
-
-def phase_of(meetup: Meetup, now: datetime) -> Phase:
-    if meetup.status == MeetupStatus.CANCELLED:
-        return Phase.CLOSED
-    if now < meetup.starts_at - CHECK_IN_OPENS_BEFORE:
-        return Phase.UPCOMING
-    if now < meetup.ends_at:
-        return Phase.CHECK_IN
-    if now < meetup.ends_at + CHECK_IN_CLOSES_AFTER:
-        return Phase.ENDED
-    return Phase.CLOSED
-
-
-def phase_changes(meetup: Meetup) -> list[datetime]:
-    """The moments the meetup's message must be redrawn to show its next phase."""
-    return [
-        meetup.starts_at - CHECK_IN_OPENS_BEFORE,
-        meetup.ends_at,
-        meetup.ends_at + CHECK_IN_CLOSES_AFTER,
-    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,15 +39,7 @@ async def check_in(
     member_name: str | None = None,
 ) -> CheckIn:
     meetup = await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
-    if meetup.status == MeetupStatus.CANCELLED:
-        raise MeetupClosed("This meetup was cancelled, so there is nothing to check in to.")
-    phase = phase_of(meetup, now)
-    if phase == Phase.UPCOMING:
-        opens = meetup.starts_at - CHECK_IN_OPENS_BEFORE
-        raise DomainError(f"Check-in opens {full_and_relative(opens)}, 30 minutes before the start.")
-    if phase == Phase.CLOSED:
-        closed = meetup.ends_at + CHECK_IN_CLOSES_AFTER
-        raise DomainError(f"Check-in closed {full_and_relative(closed)}, two hours after the end.")
+    lifecycle.require(meetup, Action.CHECK_IN, now=now)
     existing = await _rows(session, meetup.id, [user_id])
     row = existing.get(user_id)
     if row is not None and row.present:
@@ -108,10 +68,7 @@ async def mark_attendance(
     now: datetime,
 ) -> Marked:
     """An organizer marks members present or absent; marks add up over several uses."""
-    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
-    meetup = await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
-    if meetup.status == MeetupStatus.CANCELLED:
-        raise MeetupClosed("This meetup was cancelled; there is no attendance to mark.")
+    meetup = (await attendance_prompt(session, guild_id=guild_id, meetup_id=meetup_id, actor=actor, now=now)).meetup
     if not user_ids:
         raise InvalidInput("Pick at least one member.")
     if len(user_ids) > MOST_MARKED_AT_ONCE:
@@ -130,6 +87,22 @@ async def mark_attendance(
     await session.flush()
     total = len((await attended_ids(session, [meetup.id])).get(meetup.id, set()))
     return Marked(meetup, changed, total)
+
+
+@dataclass(frozen=True, slots=True)
+class AttendancePrompt:
+    meetup: Meetup
+    present_total: int  # attended so far
+
+
+async def attendance_prompt(
+    session: AsyncSession, *, guild_id: int, meetup_id: int, actor: Actor, now: datetime
+) -> AttendancePrompt:
+    """For organizers, before they pick members: the meetup, if its attendance may be marked now."""
+    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
+    meetup = await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
+    lifecycle.require(meetup, Action.MARK_ATTENDANCE, now=now)
+    return AttendancePrompt(meetup, len((await attended_ids(session, [meetup.id])).get(meetup.id, set())))
 
 
 async def _rows(session: AsyncSession, meetup_id: int, user_ids: Iterable[int]) -> dict[int, Attendance]:
@@ -190,25 +163,26 @@ async def attended_ids(session: AsyncSession, meetup_ids: Sequence[int]) -> dict
     return found
 
 
-async def attendance_of(session: AsyncSession, meetup_id: int) -> dict[int, Attendance]:
-    """Every attendance record of a meetup, by member (present and absent)."""
-    rows = await session.scalars(select(Attendance).where(Attendance.meetup_id == meetup_id))
-    return {row.user_id: row for row in rows}
-
-
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     meetup: Meetup
     answer: str | None  # the member's RSVP status, if they answered
-    attended: bool
+    standing: Standing  # upcoming, cancelled, attended, did not attend, not marked yet
+
+    @property
+    def attended(self) -> bool:
+        return self.standing == Standing.ATTENDED
 
 
 HISTORY_LIMIT = 25
 
 
-async def member_history(session: AsyncSession, *, guild_id: int, user_id: int, actor: Actor) -> list[HistoryEntry]:
-    """The meetups of this server a member answered or attended, newest first. Organizers may
-    look anyone up; members only themselves."""
+async def member_history(
+    session: AsyncSession, *, guild_id: int, user_id: int, actor: Actor, now: datetime
+) -> list[HistoryEntry]:
+    """The meetups of this server a member answered or attended, newest first, each with how it
+    stands for them (see `lifecycle.standing_of`). Organizers may look anyone up; members only
+    themselves."""
     if actor.user_id != user_id:
         await require_guild_organizer(session, guild_id=guild_id, actor=actor)
     answered = await session.execute(
@@ -217,19 +191,34 @@ async def member_history(session: AsyncSession, *, guild_id: int, user_id: int, 
         .where(Rsvp.user_id == user_id, Meetup.guild_id == guild_id)
     )
     answers = {row.meetup_id: row.status for row in answered}
-    came = set(
+    marked = await session.execute(
+        select(Attendance.meetup_id, Attendance.present)
+        .join(Meetup, Meetup.id == Attendance.meetup_id)
+        .where(Attendance.user_id == user_id, Meetup.guild_id == guild_id)
+    )
+    present = {row.meetup_id: row.present for row in marked}
+    ids = set(answers) | {meetup_id for meetup_id, came in present.items() if came}
+    if not ids:
+        return []
+    meetups = list(
         (
             await session.scalars(
-                select(Attendance.meetup_id)
-                .join(Meetup, Meetup.id == Attendance.meetup_id)
-                .where(Attendance.user_id == user_id, Attendance.present.is_(True), Meetup.guild_id == guild_id)
+                select(Meetup).where(Meetup.id.in_(ids)).order_by(Meetup.starts_at.desc()).limit(HISTORY_LIMIT)
             )
         ).all()
     )
-    ids = set(answers) | came
-    if not ids:
-        return []
-    meetups = await session.scalars(
-        select(Meetup).where(Meetup.id.in_(ids)).order_by(Meetup.starts_at.desc()).limit(HISTORY_LIMIT)
+    taken = set(
+        (
+            await session.scalars(
+                select(Attendance.meetup_id).where(Attendance.meetup_id.in_([m.id for m in meetups])).distinct()
+            )
+        ).all()
     )
-    return [HistoryEntry(m, answers[m.id].value if m.id in answers else None, m.id in came) for m in meetups]
+    return [
+        HistoryEntry(
+            m,
+            answers[m.id].value if m.id in answers else None,
+            lifecycle.standing_of(lifecycle.phase_of(m, now), present.get(m.id), attendance_taken=m.id in taken),
+        )
+        for m in meetups
+    ]

@@ -22,6 +22,12 @@ _BOT_NEEDS = (
     (ADD_REACTIONS, "Add Reactions"),
     (READ_MESSAGE_HISTORY, "Read Message History"),
 )
+# What the live board needs: one message the bot posts and edits, with no reactions on it.
+_BOARD_NEEDS = (
+    (VIEW_CHANNEL, "View Channel"),
+    (SEND_MESSAGES, "Send Messages"),
+    (EMBED_LINKS, "Embed Links"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,16 +44,17 @@ class ChannelRights:
         return SEND_MESSAGES_IN_THREADS if self.is_thread else SEND_MESSAGES
 
 
-def require_postable(rights: ChannelRights, *, what: str) -> None:
+def require_postable(rights: ChannelRights, *, what: str, board: bool = False) -> None:
     """Refuse a post the organizer could not make themself, or the bot cannot make: a channel the
-    organizer cannot see or write in is not theirs to post in, even through the bot."""
+    organizer cannot see or write in is not theirs to post in, even through the bot. `board`: the
+    live board, which needs fewer rights of the bot (no reactions, no history)."""
     member_needs = VIEW_CHANNEL | rights._send_bit()
     if rights.member_permissions & member_needs != member_needs:
         raise DomainError(
             f"You can't post the {what} in {rights.mention}: you need to be able to view it and send "
             "messages there yourself. Pick a channel you can write in with the `channel` option."
         )
-    needs = list(_BOT_NEEDS)
+    needs = list(_BOARD_NEEDS if board else _BOT_NEEDS)
     if rights.is_thread:
         needs[1] = (SEND_MESSAGES_IN_THREADS, "Send Messages in Threads")
     missing = [name for bit, name in needs if not rights.bot_permissions & bit]

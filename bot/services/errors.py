@@ -42,9 +42,21 @@ class MeetupNotFound(NotFound):
         super().__init__(f"I can't find meetup #{meetup_id} in this server.")
 
 
-class MeetupClosed(DomainError):
-    """The meetup no longer takes answers (cancelled or over)."""
+class WrongPhase(DomainError):
+    """Where the meetup is in its life does not allow this (see `services/lifecycle.py`)."""
+
+
+class NotYet(WrongPhase):
+    """Too early: the meetup has not reached the phase that allows this."""
+
+
+class MeetupClosed(WrongPhase):
+    """Too late: the meetup is cancelled, over, or far enough along that this is no longer allowed."""
 
 
 class CapacityTooLow(InvalidInput):
     pass
+
+
+class PartyTooBig(DomainError):
+    """A member's party (them and their guests) is more than the meetup allows or has seats for."""

@@ -14,14 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Meetup, Poll, PollOption, PollVote, Rsvp, RsvpStatus, VoteKind
+from bot.services import lifecycle
 from bot.services import meetup_input as check
 from bot.services.attendance import attended_ids
 from bot.services.audit import record_action
 from bot.services.errors import InvalidInput
-from bot.services.guild_settings import date_order_for, reminder_defaults
+from bot.services.guild_settings import get_guild_config, require_guild_organizer
+from bot.services.lifecycle import Action
 from bot.services.meetup_input import MeetupInput
 from bot.services.meetup_lookup import get_meetup
-from bot.services.meetups import MeetupReminders, insert_meetup, require_guild_organizer
+from bot.services.meetups import MeetupReminders, insert_meetup
 from bot.services.organizers import Actor
 from bot.services.polls import create_poll
 
@@ -78,10 +80,13 @@ async def series_sessions(session: AsyncSession, meetup: Meetup) -> list[Meetup]
 
 
 async def compute_audience(
-    session: AsyncSession, *, guild_id: int, meetup_id: int, actor: Actor, kind: AudienceKind
+    session: AsyncSession, *, guild_id: int, meetup_id: int, actor: Actor, kind: AudienceKind, now: datetime
 ) -> Audience:
+    """Who a follow-up of the meetup is for. Only a meetup that is over has people who missed it;
+    a cancelled one can be held again for everyone who showed interest (see lifecycle)."""
     await require_guild_organizer(session, guild_id=guild_id, actor=actor)
     meetup = await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
+    lifecycle.require(meetup, Action.FOLLOW_UP if kind == AudienceKind.ALL else Action.FOLLOW_UP_ABSENT, now=now)
     interested = await interested_ids(session, meetup)
     came = (await attended_ids(session, [meetup.id])).get(meetup.id, set())
     if kind == AudienceKind.ALL:
@@ -145,11 +150,13 @@ async def propose_time(session: AsyncSession, audience: Audience, *, now: dateti
 
 
 def _carried_over(first: Meetup, typed: MeetupInput) -> MeetupInput:
+    """What the follow-up session takes from the first meetup where the organizer typed nothing; its
+    time is read in the first meetup's zone unless they typed one (see the callers)."""
     duration_minutes = int((first.ends_at - first.starts_at).total_seconds() // 60)
     return MeetupInput(
         title=typed.title or first.title,
         when=typed.when,
-        timezone=typed.timezone or first.timezone,
+        timezone=typed.timezone,
         where=typed.where if typed.where is not None else first.location,
         description=typed.description if typed.description is not None else first.description,
         capacity=typed.capacity if typed.capacity is not None else first.capacity,
@@ -171,27 +178,30 @@ async def create_followup(
     """A follow-up session at `typed.when`, in the first meetup's series; the rest carries over."""
     await require_guild_organizer(session, guild_id=guild_id, actor=actor)
     first = await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
+    lifecycle.require(first, Action.FOLLOW_UP, now=now)
     if typed.when is None:
         raise InvalidInput("A follow-up needs a time (`when`), or candidate times (`options`) for a poll.")
-    values = _carried_over(first, typed)
-    assert values.title is not None and values.when is not None and values.timezone is not None
-    order = await date_order_for(session, guild_id=guild_id, locale=typed.locale)
-    start = check.check_start(values.when, zone=values.timezone, now=now, date_order=order)
-    offsets, nudge = await reminder_defaults(session, guild_id=guild_id)
+    config = await get_guild_config(session, guild_id=guild_id)
+    checked = check.check_meetup_input(
+        _carried_over(first, typed), zone=first.timezone, now=now, date_order=config.reading_order(typed.locale)
+    )
+    assert checked.title is not None and checked.start is not None and checked.duration is not None
     followup = await insert_meetup(
         session,
         guild_id=guild_id,
         channel_id=channel_id,
         actor=actor,
-        title=check.check_title(values.title),
-        description=check.check_optional_text(values.description, what="description", limit=check.DESCRIPTION_MAX),
-        location=check.check_optional_text(values.where, what="place", limit=check.WHERE_MAX),
-        starts_at=start.instant,
-        duration=check.check_duration(values.duration),
-        zone=start.zone,
-        capacity=check.check_capacity(values.capacity),
+        title=checked.title,
+        description=checked.description,
+        location=checked.location,
+        starts_at=checked.start.instant,
+        duration=checked.duration,
+        zone=checked.start.zone,
+        capacity=checked.capacity,
         series_id=first.series_id or first.id,
-        reminders=MeetupReminders(offsets, remind_maybe=first.remind_maybe, nudge_minutes=nudge),
+        reminders=MeetupReminders(
+            config.reminder_offsets, remind_maybe=first.remind_maybe, nudge_minutes=config.nudge_minutes
+        ),
         now=now,
         followup_of=first.id,
     )
@@ -219,17 +229,22 @@ async def create_followup_poll(
     now: datetime,
 ) -> Poll:
     """A time poll for a follow-up session; the meetup it is finalized into joins the series."""
+    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
     first = await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
+    lifecycle.require(first, Action.FOLLOW_UP, now=now)
+    carried = _carried_over(first, typed)
     poll = await create_poll(
         session,
         guild_id=guild_id,
         channel_id=channel_id,
         actor=actor,
-        typed=_carried_over(first, typed),
+        typed=carried,
         options_text=options_text,
         closes_text=None,
         default_timezone=default_timezone,
         now=now,
+        # Read in the first meetup's zone unless an option names its own, as a follow-up session is.
+        zone=first.timezone,
     )
     poll.followup_of = first.id
     await session.flush()
@@ -243,8 +258,9 @@ class SessionRecord:
     interested: list[int]
 
 
-async def series_record(session: AsyncSession, *, guild_id: int, meetup_id: int) -> list[SessionRecord]:
-    """Every session of the meetup's series with who showed interest and who attended."""
+async def series_record(session: AsyncSession, *, guild_id: int, meetup_id: int, actor: Actor) -> list[SessionRecord]:
+    """For organizers: every session of the meetup's series with who showed interest and who attended."""
+    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
     meetup = await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
     sessions = await series_sessions(session, meetup)
     came = await attended_ids(session, [s.id for s in sessions])

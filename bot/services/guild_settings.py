@@ -11,7 +11,7 @@ from bot.db.models import GuildSettings
 from bot.db.upsert import insert_ignoring_conflict
 from bot.services.audit import record_action
 from bot.services.date_order import DateOrder, effective_order
-from bot.services.organizers import Actor, require_organizer, require_server_management
+from bot.services.organizers import Actor, is_organizer, require_organizer, require_server_management
 from bot.services.reminder_offsets import (
     DEFAULT_NUDGE_MINUTES,
     DEFAULT_OFFSETS,
@@ -40,20 +40,21 @@ class GuildConfig:
         return effective_order(self.date_order, locale or self.locale)
 
 
-async def get_guild_config(session: AsyncSession, *, guild_id: int, default_timezone: str) -> GuildConfig:
+async def get_guild_config(session: AsyncSession, *, guild_id: int, default_timezone: str = "UTC") -> GuildConfig:
+    """The server's settings, with the defaults where it chose none. `default_timezone` is the
+    bot's setting for a server without a zone of its own; readers that use no zone leave it out."""
     row = await session.get(GuildSettings, guild_id)
     return _to_config(guild_id, row, default_timezone)
 
 
-async def reminder_defaults(session: AsyncSession, *, guild_id: int) -> tuple[tuple[int, ...], int]:
-    """The server's reminder offsets for new meetups and its nudge (minutes; 0 is off)."""
-    config = _to_config(guild_id, await session.get(GuildSettings, guild_id), default_timezone="UTC")
-    return config.reminder_offsets, config.nudge_minutes
+async def require_guild_organizer(session: AsyncSession, *, guild_id: int, actor: Actor) -> None:
+    config = await get_guild_config(session, guild_id=guild_id)
+    require_organizer(actor, config.organizer_role_id)
 
 
-async def date_order_for(session: AsyncSession, *, guild_id: int, locale: str | None) -> DateOrder:
-    """How a time typed in this server with a command from a member using `locale` reads 5/12."""
-    return _to_config(guild_id, await session.get(GuildSettings, guild_id), "UTC").reading_order(locale)
+async def is_guild_organizer(session: AsyncSession, *, guild_id: int, actor: Actor) -> bool:
+    config = await get_guild_config(session, guild_id=guild_id)
+    return is_organizer(actor, config.organizer_role_id)
 
 
 async def set_guild_timezone(

@@ -9,20 +9,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import GuildSettings, Meetup, MeetupStatus, Rsvp, RsvpStatus
+from bot.db.models import Attendance, Meetup, MeetupStatus, Rsvp, RsvpStatus
+from bot.services import lifecycle
 from bot.services import meetup_input as check
+from bot.services.answer_cutoff import follow_new_start, set_cutoff
 from bot.services.audit import record_action
-from bot.services.date_order import DateOrder
-from bot.services.errors import CapacityTooLow, InvalidInput, MeetupClosed
-from bot.services.guild_settings import date_order_for, get_guild_config
-from bot.services.meetup_input import MeetupInput
+from bot.services.errors import CapacityTooLow, InvalidInput
+from bot.services.guild_settings import get_guild_config, require_guild_organizer
+from bot.services.lifecycle import Action, Standing
+from bot.services.meetup_input import CheckedMeetup, MeetupInput
 from bot.services.meetup_lookup import lock_meetup
-from bot.services.organizers import Actor, is_organizer, require_organizer
+from bot.services.organizers import Actor
 from bot.services.record_numbers import typed_record_number
-from bot.services.reminder_offsets import parse_offsets, stored_offsets
+from bot.services.reminder_offsets import stored_offsets
 from bot.services.reminders import drop_pending, plan_meetup_reminders
 from bot.services.rsvps import count_going, promote_from_waitlist
-from bot.services.timezones import resolve_timezone
 
 AUTOCOMPLETE_LIMIT = 25
 LIST_LIMIT = 25
@@ -46,23 +47,6 @@ class MeetupCancellation:
     notify_user_ids: tuple[int, ...]
 
 
-async def organizer_role_of(session: AsyncSession, guild_id: int) -> int | None:
-    return await session.scalar(select(GuildSettings.organizer_role_id).where(GuildSettings.guild_id == guild_id))
-
-
-async def guild_timezone(session: AsyncSession, guild_id: int, default_timezone: str) -> str:
-    zone = await session.scalar(select(GuildSettings.timezone).where(GuildSettings.guild_id == guild_id))
-    return zone or default_timezone
-
-
-async def require_guild_organizer(session: AsyncSession, *, guild_id: int, actor: Actor) -> None:
-    require_organizer(actor, await organizer_role_of(session, guild_id))
-
-
-async def is_guild_organizer(session: AsyncSession, *, guild_id: int, actor: Actor) -> bool:
-    return is_organizer(actor, await organizer_role_of(session, guild_id))
-
-
 async def create_meetup(
     session: AsyncSession,
     *,
@@ -73,36 +57,41 @@ async def create_meetup(
     default_timezone: str,
     now: datetime,
     series_id: int | None = None,
+    zone: str | None = None,
 ) -> Meetup:
+    """`zone` reads `when` when no time zone was typed (an earlier meetup's, for a duplicate);
+    None: the server's."""
     await require_guild_organizer(session, guild_id=guild_id, actor=actor)
-    if typed.title is None or typed.when is None:
-        raise InvalidInput("A meetup needs a title and a time.")
+    if typed.when is None:
+        raise InvalidInput("A meetup needs a time.")
+    if typed.title is None:
+        raise InvalidInput("A meetup needs a title: give one with `title`, or a `template` to take it from.")
     config = await get_guild_config(session, guild_id=guild_id, default_timezone=default_timezone)
-    zone = typed.timezone or config.timezone
-    start = check.check_start(
-        typed.when,
-        zone=zone,
-        now=now,
-        date_order=config.reading_order(typed.locale),
-        zone_is_chosen=typed.timezone is not None,
+    checked = check.check_meetup_input(
+        typed, zone=zone or config.timezone, now=now, date_order=config.reading_order(typed.locale)
     )
-    offsets = parse_offsets(typed.reminders) if typed.reminders is not None else config.reminder_offsets
-    return await insert_meetup(
+    assert checked.title is not None and checked.start is not None  # both typed, as checked above
+    offsets = checked.reminders if checked.reminders is not None else config.reminder_offsets
+    meetup = await insert_meetup(
         session,
         guild_id=guild_id,
         channel_id=channel_id,
         actor=actor,
-        title=check.check_title(typed.title),
-        description=check.check_optional_text(typed.description, what="description", limit=check.DESCRIPTION_MAX),
-        location=check.check_optional_text(typed.where, what="place", limit=check.WHERE_MAX),
-        starts_at=start.instant,
-        duration=check.check_duration(typed.duration),
-        zone=start.zone,
-        capacity=check.check_capacity(typed.capacity),
+        title=checked.title,
+        description=checked.description,
+        location=checked.location,
+        starts_at=checked.start.instant,
+        duration=checked.duration or check.DEFAULT_DURATION,
+        zone=checked.start.zone,
+        capacity=checked.capacity,
         series_id=series_id,
-        reminders=MeetupReminders(offsets, bool(typed.remind_maybe), config.nudge_minutes),
+        reminders=MeetupReminders(offsets, bool(checked.remind_maybe), config.nudge_minutes),
         now=now,
     )
+    if checked.answers_close is not None:
+        set_cutoff(meetup, checked.answers_close, now=now)
+    meetup.guests = checked.guests or 0
+    return meetup
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +118,11 @@ async def insert_meetup(
     reminders: MeetupReminders,
     now: datetime,
     followup_of: int | None = None,
+    recurring_series_id: int | None = None,
+    occurrence_index: int | None = None,
 ) -> Meetup:
-    """Store a meetup from values already checked (by `create_meetup` or a poll's finalize),
-    with its reminders planned."""
+    """Store a meetup from values already checked (by `create_meetup`, a poll's finalize or the
+    next occurrence of a recurring series), with its reminders planned."""
     meetup = Meetup(
         guild_id=guild_id,
         channel_id=channel_id,
@@ -148,6 +139,9 @@ async def insert_meetup(
         followup_of=followup_of,
         reminder_offsets=stored_offsets(reminders.offsets),
         remind_maybe=reminders.remind_maybe,
+        # Inserted with the link, so the unique (series, occurrence) key refuses a second one at once.
+        recurring_series_id=recurring_series_id,
+        occurrence_index=occurrence_index,
     )
     session.add(meetup)
     await session.flush()
@@ -177,30 +171,37 @@ async def edit_meetup(
 ) -> MeetupChange:
     await require_guild_organizer(session, guild_id=guild_id, actor=actor)
     meetup = await lock_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
-    _require_editable(meetup)
-    before = {f: getattr(meetup, f) for f in ("title", "description", "location", "starts_at", "ends_at", "capacity")}
-    if typed.title is not None:
-        meetup.title = check.check_title(typed.title)
-    if typed.description is not None:
-        meetup.description = check.check_optional_text(
-            typed.description, what="description", limit=check.DESCRIPTION_MAX
-        )
-    if typed.where is not None:
-        meetup.location = check.check_optional_text(typed.where, what="place", limit=check.WHERE_MAX)
-    order = await date_order_for(session, guild_id=guild_id, locale=typed.locale)
-    _apply_new_time(meetup, typed, now=now, date_order=order)
-    reminders_changed = _apply_reminder_choices(meetup, typed)
+    # Over, closed or cancelled: nothing changes. Under way: the text, not the time (see lifecycle).
+    lifecycle.require(meetup, Action.EDIT_TEXT, now=now)
+    if check.fields_given(typed) - TEXT_FIELDS:
+        lifecycle.require(meetup, Action.EDIT_TIME, now=now)
+    config = await get_guild_config(session, guild_id=guild_id, default_timezone=default_timezone)
+    checked = check.check_meetup_input(
+        typed, zone=meetup.timezone, now=now, date_order=config.reading_order(typed.locale)
+    )
+    before = {f: getattr(meetup, f) for f in _COMPARED}
+    for field in TEXT_FIELDS & checked.given:
+        setattr(meetup, field, getattr(checked, field))
+    _apply_new_time(meetup, checked)
+    if checked.answers_close is not None:
+        set_cutoff(meetup, checked.answers_close, now=now)
+    elif checked.start is not None or "timezone" in checked.given:
+        follow_new_start(meetup, now=now)
+    reminders_changed = _apply_reminder_choices(meetup, checked)
+    if checked.guests is not None:
+        await _apply_new_guests(session, meetup, checked.guests)
     promoted: list[int] = []
-    if typed.capacity is not None:
-        promoted = await _apply_new_capacity(session, meetup, check.check_capacity(typed.capacity), now=now)
+    if "capacity" in checked.given:
+        promoted = await _apply_new_capacity(session, meetup, checked.capacity, now=now)
+    elif "answers_close" in checked.given:  # a cut-off moved on or cleared lets the waitlist move again
+        promoted = await promote_from_waitlist(session, meetup, now=now)
     changed = tuple(f for f, old in before.items() if getattr(meetup, f) != old)
-    if typed.timezone is not None and "starts_at" not in changed:
+    if "timezone" in checked.given and "starts_at" not in changed:
         changed += ("timezone",)
     time_changed = "starts_at" in changed
     if reminders_changed:
         changed += ("reminders",)
     if time_changed or reminders_changed:
-        config = await get_guild_config(session, guild_id=guild_id, default_timezone=default_timezone)
         await plan_meetup_reminders(session, meetup, nudge_minutes=config.nudge_minutes, now=now)
     notify = await _user_ids_with(session, meetup.id, (RsvpStatus.GOING, RsvpStatus.MAYBE)) if time_changed else ()
     record_action(
@@ -215,26 +216,26 @@ async def edit_meetup(
     return MeetupChange(meetup, changed, time_changed, tuple(promoted), tuple(notify))
 
 
-def _apply_new_time(meetup: Meetup, typed: MeetupInput, *, now: datetime, date_order: DateOrder) -> None:
-    duration = meetup.ends_at - meetup.starts_at
-    if typed.timezone is not None:
-        meetup.timezone = resolve_timezone(typed.timezone)
-    if typed.when is not None:
-        start = check.check_start(
-            typed.when, zone=meetup.timezone, now=now, date_order=date_order, zone_is_chosen=typed.timezone is not None
-        )
-        meetup.starts_at, meetup.timezone = start.instant, start.zone
-    if typed.duration is not None:
-        duration = check.check_duration(typed.duration)
+_COMPARED = ("title", "description", "location", "starts_at", "ends_at", "capacity", "answers_close_at", "guests")
+# What may still change while a meetup is under way; everything else moves its time or its plan.
+TEXT_FIELDS = frozenset({"title", "description", "location"})
+
+
+def _apply_new_time(meetup: Meetup, checked: CheckedMeetup) -> None:
+    duration = checked.duration or meetup.ends_at - meetup.starts_at
+    if "timezone" in checked.given:
+        meetup.timezone = checked.zone
+    if checked.start is not None:
+        meetup.starts_at, meetup.timezone = checked.start.instant, checked.start.zone
     meetup.ends_at = meetup.starts_at + duration
 
 
-def _apply_reminder_choices(meetup: Meetup, typed: MeetupInput) -> bool:
+def _apply_reminder_choices(meetup: Meetup, checked: CheckedMeetup) -> bool:
     before = (meetup.reminder_offsets, meetup.remind_maybe)
-    if typed.reminders is not None:
-        meetup.reminder_offsets = stored_offsets(parse_offsets(typed.reminders))
-    if typed.remind_maybe is not None:
-        meetup.remind_maybe = typed.remind_maybe
+    if checked.reminders is not None:
+        meetup.reminder_offsets = stored_offsets(checked.reminders)
+    if checked.remind_maybe is not None:
+        meetup.remind_maybe = checked.remind_maybe
     return (meetup.reminder_offsets, meetup.remind_maybe) != before
 
 
@@ -243,12 +244,34 @@ async def _apply_new_capacity(
 ) -> list[int]:
     going = await count_going(session, meetup.id)
     if capacity is not None and capacity < going:
+        who = "people (members and their guests)" if meetup.guests else "members"
         raise CapacityTooLow(
-            f"{going} members are already going, so the capacity can't go down to {capacity}: nobody is "
+            f"{going} {who} are already going, so the capacity can't go down to {capacity}: nobody is "
             "dropped from a meetup without being asked. Raise it, or ask members to step back first."
         )
     meetup.capacity = capacity
     return await promote_from_waitlist(session, meetup, now=now)
+
+
+async def _apply_new_guests(session: AsyncSession, meetup: Meetup, guests: int) -> None:
+    """Fewer guests than members already bring is refused: nobody's party is cut without asking."""
+    bringing = (
+        await session.execute(
+            select(func.count(), func.max(Rsvp.guests)).where(
+                Rsvp.meetup_id == meetup.id,
+                Rsvp.status.in_((RsvpStatus.GOING, RsvpStatus.WAITLISTED)),
+                Rsvp.guests > guests,
+            )
+        )
+    ).one()
+    if bringing[0]:
+        members = "1 member brings" if bringing[0] == 1 else f"{bringing[0]} members bring"
+        raise InvalidInput(
+            f"{members} more than {guests} guests (up to {bringing[1]}), so guests can't go down to {guests}: "
+            "nobody's party is cut without asking. Ask them to choose a smaller party in the Guests menu first. "
+            "Nothing was changed."
+        )
+    meetup.guests = guests
 
 
 async def cancel_meetup(
@@ -256,8 +279,7 @@ async def cancel_meetup(
 ) -> MeetupCancellation:
     await require_guild_organizer(session, guild_id=guild_id, actor=actor)
     meetup = await lock_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
-    if meetup.status == MeetupStatus.CANCELLED:
-        raise MeetupClosed(f"Meetup #{meetup.id} is already cancelled.")
+    lifecycle.require(meetup, Action.CANCEL, now=now)
     meetup.status = MeetupStatus.CANCELLED
     meetup.cancel_reason = check.check_optional_text(reason, what="reason", limit=check.WHERE_MAX)
     notify = await _user_ids_with(session, meetup.id, (RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.WAITLISTED))
@@ -305,20 +327,21 @@ async def list_upcoming(
     session: AsyncSession,
     *,
     guild_id: int,
+    actor: Actor,
     now: datetime,
     visible_channel_ids: Collection[int],
     limit: int = LIST_LIMIT,
 ) -> list[Meetup]:
-    """Scheduled meetups in the server that have not ended, soonest first, in the channels the
-    asking member can view."""
+    """For organizers: meetups in the server that have not ended and are not cancelled, soonest
+    first, in the channels the asking member can view."""
+    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
     return list(
         (
             await session.scalars(
                 select(Meetup)
                 .where(
                     Meetup.guild_id == guild_id,
-                    Meetup.status == MeetupStatus.SCHEDULED,
-                    Meetup.ends_at > now,
+                    lifecycle.still_ahead(now),
                     Meetup.channel_id.in_(visible_channel_ids),
                 )
                 .order_by(Meetup.starts_at, Meetup.id)
@@ -341,7 +364,7 @@ async def search_meetups(
     the channels the asking member can view: nothing of a hidden channel is ever suggested."""
     query = select(Meetup).where(Meetup.guild_id == guild_id, Meetup.channel_id.in_(visible_channel_ids))
     if not include_past:
-        query = query.where(Meetup.status == MeetupStatus.SCHEDULED, Meetup.ends_at > now)
+        query = query.where(lifecycle.still_ahead(now))
     needle = text.strip().lstrip("#")
     if needle.isdecimal():
         number = typed_record_number(needle)
@@ -354,27 +377,34 @@ async def search_meetups(
     return list((await session.scalars(query.order_by(order).limit(AUTOCOMPLETE_LIMIT))).all())
 
 
-async def my_upcoming(
-    session: AsyncSession, *, guild_id: int, user_id: int, now: datetime
-) -> list[tuple[Meetup, Rsvp]]:
+@dataclass(frozen=True, slots=True)
+class MyMeetup:
+    meetup: Meetup
+    rsvp: Rsvp
+    standing: Standing  # upcoming; attended or not marked yet once check-in opened; cancelled
+
+
+async def my_upcoming(session: AsyncSession, *, guild_id: int, user_id: int, now: datetime) -> list[MyMeetup]:
+    """The member's answers to meetups that have not ended, soonest first; a cancelled one is
+    listed too (as cancelled), so that nobody who answered it still counts on it."""
     rows = await session.execute(
-        select(Meetup, Rsvp)
+        select(Meetup, Rsvp, Attendance.present)
         .join(Rsvp, Rsvp.meetup_id == Meetup.id)
+        .outerjoin(Attendance, (Attendance.meetup_id == Meetup.id) & (Attendance.user_id == user_id))
         .where(
             Meetup.guild_id == guild_id,
             Rsvp.user_id == user_id,
-            Meetup.status == MeetupStatus.SCHEDULED,
+            Meetup.status.in_((MeetupStatus.SCHEDULED, MeetupStatus.CANCELLED)),
             Meetup.ends_at > now,
         )
         .order_by(Meetup.starts_at, Meetup.id)
         .limit(LIST_LIMIT)
     )
-    return [(m, r) for m, r in rows.all()]
-
-
-def _require_editable(meetup: Meetup) -> None:
-    if meetup.status == MeetupStatus.CANCELLED:
-        raise MeetupClosed(f"Meetup #{meetup.id} was cancelled; it can't be edited.")
+    return [
+        # Nothing is closed before its end, so whether attendance was taken elsewhere does not matter.
+        MyMeetup(m, r, lifecycle.standing_of(lifecycle.phase_of(m, now), present, attendance_taken=False))
+        for m, r, present in rows.all()
+    ]
 
 
 async def _user_ids_with(session: AsyncSession, meetup_id: int, statuses: tuple[RsvpStatus, ...]) -> list[int]:
@@ -411,7 +441,7 @@ async def going_counts(session: AsyncSession, meetup_ids: list[int]) -> dict[int
     if not meetup_ids:
         return {}
     rows = await session.execute(
-        select(Rsvp.meetup_id, func.count())
+        select(Rsvp.meetup_id, func.sum(1 + Rsvp.guests))  # people: members and their guests
         .where(Rsvp.meetup_id.in_(meetup_ids), Rsvp.status == RsvpStatus.GOING)
         .group_by(Rsvp.meetup_id)
     )

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Meetup, PollOption, PollStatus, RsvpSource
+from bot.db.models import Meetup, Poll, PollOption, PollStatus, RecurringSeries, RsvpSource
 from bot.metrics import count_rsvp
 from bot.services.audit import record_action
 from bot.services.errors import DomainError, InvalidInput
-from bot.services.guild_settings import reminder_defaults
-from bot.services.meetups import MeetupReminders, insert_meetup, require_guild_organizer
+from bot.services.guild_settings import get_guild_config, require_guild_organizer
+from bot.services.meetups import MeetupReminders, discard_unposted, insert_meetup
 from bot.services.organizers import Actor
 from bot.services.poll_tallies import OptionTally, PollResults, poll_results
 from bot.services.polls import get_poll, poll_duration
@@ -49,8 +50,9 @@ async def finalize_poll(
     if chosen.option.starts_at <= now:
         raise InvalidInput("That time has already passed; pick a later option.")
     closed_now = poll.status == PollStatus.OPEN
-    await drop_pending(session, poll_id=poll.id, reason="the poll was finalized")
-    offsets, nudge_minutes = await reminder_defaults(session, guild_id=guild_id)
+    # The poll's own reminder is dropped once the meetup is posted (`drop_poll_reminders`): if Discord
+    # refuses the post, the finalize is taken back (`withdraw_finalize`) and the poll keeps it.
+    config = await get_guild_config(session, guild_id=guild_id)
     meetup = await insert_meetup(
         session,
         guild_id=guild_id,
@@ -66,7 +68,7 @@ async def finalize_poll(
         # A poll for a follow-up session makes a meetup of the first one's series.
         series_id=await series_of(session, poll.followup_of),
         followup_of=poll.followup_of,
-        reminders=MeetupReminders(offsets, remind_maybe=False, nudge_minutes=nudge_minutes),
+        reminders=MeetupReminders(config.reminder_offsets, remind_maybe=False, nudge_minutes=config.nudge_minutes),
         now=now,
     )
     book = await AnswerBook.open(session, meetup, [*chosen.yes, *chosen.if_need_be])
@@ -87,6 +89,30 @@ async def finalize_poll(
     )
     await session.flush()
     return Finalized(results, chosen.option, meetup, closed_now, (*chosen.yes, *chosen.if_need_be))
+
+
+async def drop_poll_reminders(session: AsyncSession, *, poll_id: int) -> None:
+    """After the finalized poll's meetup is posted: the poll's closing reminder is not needed."""
+    await drop_pending(session, poll_id=poll_id, reason="the poll was finalized")
+
+
+async def withdraw_finalize(session: AsyncSession, *, done: Finalized) -> None:
+    """Take back a finalize whose meetup Discord refused to show: the poll as it was before (open
+    again if the finalize closed it), and no meetup, answers or reminders of it, nor the recurring
+    series it was to be the first of."""
+    poll = await session.get(Poll, done.chosen.poll_id, populate_existing=True)
+    series_id = done.meetup.recurring_series_id
+    # The meetup goes first, as everywhere else a meetup's row is locked before its poll's (a
+    # deleted channel marks both): the other order could deadlock with that.
+    await discard_unposted(session, meetup_id=done.meetup.id)
+    await session.flush()
+    if series_id is not None:  # nothing of it was posted: it goes with its first meetup
+        await session.execute(delete(RecurringSeries).where(RecurringSeries.id == series_id))
+    if poll is not None and poll.meetup_id == done.meetup.id:
+        poll.status = PollStatus.OPEN if done.closed_now else PollStatus.CLOSED
+        if done.closed_now:
+            poll.closed_at = None
+        poll.meetup_id = None
 
 
 async def series_of(session: AsyncSession, meetup_id: int | None) -> int | None:

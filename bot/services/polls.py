@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -13,9 +13,8 @@ from bot.db.models import Poll, PollOption, PollStatus, PollVote, VoteKind
 from bot.services import meetup_input as check
 from bot.services.audit import record_action
 from bot.services.errors import DomainError, InvalidInput, NotFound
-from bot.services.guild_settings import date_order_for
+from bot.services.guild_settings import get_guild_config, require_guild_organizer
 from bot.services.meetup_input import MeetupInput
-from bot.services.meetups import guild_timezone, require_guild_organizer
 from bot.services.organizers import Actor
 from bot.services.poll_input import parse_deadline, parse_options
 
@@ -26,7 +25,6 @@ from bot.services.poll_tallies import poll_options as poll_options  # noqa: PLC0
 from bot.services.poll_tallies import poll_results as poll_results  # noqa: PLC0414
 from bot.services.record_numbers import is_record_number, typed_record_number
 from bot.services.reminders import drop_pending, plan_poll_reminder
-from bot.services.timezones import resolve_timezone
 
 
 class PollNotFound(NotFound):
@@ -59,13 +57,20 @@ async def create_poll(
     closes_text: str | None,
     default_timezone: str,
     now: datetime,
+    zone: str | None = None,
 ) -> Poll:
+    """`zone` reads the options when no time zone was typed (default: the server's)."""
     await require_guild_organizer(session, guild_id=guild_id, actor=actor)
     if typed.title is None:
         raise InvalidInput("A poll needs a title.")
-    zone = resolve_timezone(typed.timezone or await guild_timezone(session, guild_id, default_timezone))
-    order = await date_order_for(session, guild_id=guild_id, locale=typed.locale)
-    chosen = typed.timezone is not None
+    config = await get_guild_config(session, guild_id=guild_id, default_timezone=default_timezone)
+    order = config.reading_order(typed.locale)
+    # A poll's times are its options: a `when` carried over from a meetup is not one of them.
+    checked = check.check_meetup_input(
+        replace(typed, when=None), zone=zone or config.timezone, now=now, date_order=order
+    )
+    assert checked.title is not None
+    zone, chosen = checked.zone, typed.timezone is not None
     options = parse_options(options_text, zone=zone, now=now, date_order=order, zone_is_chosen=chosen)
     closes_at = parse_deadline(
         closes_text, zone=zone, now=now, options=options, date_order=order, zone_is_chosen=chosen
@@ -73,12 +78,12 @@ async def create_poll(
     poll = Poll(
         guild_id=guild_id,
         channel_id=channel_id,
-        title=check.check_title(typed.title),
-        description=check.check_optional_text(typed.description, what="description", limit=check.DESCRIPTION_MAX),
-        location=check.check_optional_text(typed.where, what="place", limit=check.WHERE_MAX),
+        title=checked.title,
+        description=checked.description,
+        location=checked.location,
         timezone=zone,
-        capacity=check.check_capacity(typed.capacity),
-        duration_minutes=int(check.check_duration(typed.duration).total_seconds() // 60),
+        capacity=checked.capacity,
+        duration_minutes=int((checked.duration or check.DEFAULT_DURATION).total_seconds() // 60),
         closes_at=closes_at,
         status=PollStatus.OPEN,
         created_by=actor.user_id,
@@ -232,23 +237,6 @@ def _choices(options: list[PollOption], ballot: Mapping[int, _Choice | PollVote]
         if_need_be=[o for o in options if o.id in ballot and ballot[o.id].kind == VoteKind.IF_NEED_BE],
         cleared=cleared,
     )
-
-
-async def vote(session: AsyncSession, *, guild_id: int, poll_id: int, request: VoteRequest) -> MyChoices:
-    """One vote on its own (see `apply_votes`)."""
-    [result] = await apply_votes(session, guild_id=guild_id, poll_id=poll_id, requests=[request])
-    if isinstance(result, DomainError):
-        raise result
-    return result
-
-
-async def choices_of(session: AsyncSession, *, poll_id: int, user_id: int) -> MyChoices:
-    """The member's own votes, in the poll's order."""
-    ballot = {
-        v.option_id: v
-        for v in await session.scalars(select(PollVote).where(PollVote.poll_id == poll_id, PollVote.user_id == user_id))
-    }
-    return _choices(await poll_options(session, poll_id), ballot)
 
 
 def require_open_poll(poll: Poll, now: datetime) -> None:

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Result, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Result, and_, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Meetup, MeetupStatus, Poll, PollStatus, Reminder, ReminderKind, ReminderState
+from bot.services.guild_settings import require_guild_organizer
 from bot.services.meetup_lookup import get_meetup
+from bot.services.organizers import Actor
 from bot.services.reminder_offsets import due_before, offsets_from_storage
 
 # A reminder posted more than this after its time says it is late.
@@ -136,9 +138,21 @@ async def pending_timers(session: AsyncSession, *, until: datetime) -> list[Time
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
+    return and_(
+        or_(
+            and_(Reminder.state == ReminderState.PENDING, Reminder.not_before <= now),
+            and_(Reminder.state == ReminderState.SENDING, Reminder.lease_until < now),
+        ),
+        _message_posted(),
+    )
+
+
+def _message_posted() -> ColumnElement[bool]:
+    """A meetup or poll is committed before its message is posted, and taken back if Discord
+    refuses the post: until the message is out, none of its reminders may go."""
     return or_(
-        and_(Reminder.state == ReminderState.PENDING, Reminder.not_before <= now),
-        and_(Reminder.state == ReminderState.SENDING, Reminder.lease_until < now),
+        exists().where(Meetup.id == Reminder.meetup_id, Meetup.message_id.is_not(None)),
+        exists().where(Poll.id == Reminder.poll_id, Poll.message_id.is_not(None)),
     )
 
 
@@ -268,10 +282,17 @@ def is_late(reminder: Reminder, now: datetime) -> bool:
     return now - reminder.due_at > LATE_AFTER
 
 
-async def meetup_reminders(session: AsyncSession, *, guild_id: int, meetup_id: int) -> list[Reminder]:
-    """A meetup's reminders for organizers to read, in the order they are due."""
-    await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
+@dataclass(frozen=True, slots=True)
+class ReminderList:
+    meetup: Meetup
+    reminders: list[Reminder]  # in the order they are due
+
+
+async def meetup_reminders(session: AsyncSession, *, guild_id: int, meetup_id: int, actor: Actor) -> ReminderList:
+    """A meetup's reminders, for organizers to read."""
+    await require_guild_organizer(session, guild_id=guild_id, actor=actor)
+    meetup = await get_meetup(session, guild_id=guild_id, meetup_id=meetup_id)
     rows = await session.scalars(
         select(Reminder).where(Reminder.meetup_id == meetup_id).order_by(Reminder.due_at, Reminder.id)
     )
-    return list(rows.all())
+    return ReminderList(meetup, list(rows.all()))

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Attendance, Meetup, Rsvp, RsvpSource, RsvpStatus
+from bot.services.guild_settings import require_guild_organizer
 from bot.services.meetup_lookup import get_meetup
-from bot.services.meetups import require_guild_organizer
 from bot.services.organizers import Actor
+from bot.services.regular_seats import regulars_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,7 @@ class RosterEntry:
     answered_at: datetime
     source: RsvpSource
     waitlist_position: int | None
+    guests: int = 0  # the member's party is 1 + guests
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,17 @@ class Roster:
     # Members recorded as present, with when they checked in or were marked.
     attended: dict[int, datetime] = field(default_factory=dict)
     follows: Meetup | None = None  # the meetup this one is a follow-up session of
+    # The regulars of the recurring series this meetup is an occurrence of ("Every time").
+    regulars: frozenset[int] = frozenset()
+
+    @property
+    def people_going(self) -> int:
+        """What the Going count says: members and the guests they bring."""
+        return sum(1 + e.guests for e in self.going)
+
+    def parties(self) -> dict[int, int]:
+        """The guests of each member who brings any (for `@alex +2`)."""
+        return {e.user_id: e.guests for e in [*self.going, *self.waitlist] if e.guests}
 
     def user_ids(self, *statuses: RsvpStatus) -> list[int]:
         groups = {
@@ -51,7 +64,8 @@ async def load_roster(session: AsyncSession, *, meetup: Meetup) -> Roster:
         select(Rsvp).where(Rsvp.meetup_id == meetup.id).order_by(Rsvp.status_changed_at, Rsvp.id)
     )
     follows = await session.get(Meetup, meetup.followup_of) if meetup.followup_of is not None else None
-    roster = Roster(meetup, follows=follows)
+    regulars = await regulars_of(session, meetup)
+    roster = Roster(meetup, follows=follows, regulars=regulars)
     groups = {
         RsvpStatus.GOING: roster.going,
         RsvpStatus.MAYBE: roster.maybe,
@@ -60,7 +74,7 @@ async def load_roster(session: AsyncSession, *, meetup: Meetup) -> Roster:
     }
     for row in rows:
         groups[row.status].append(
-            RosterEntry(row.user_id, row.status, row.answered_at, row.source, row.waitlist_position)
+            RosterEntry(row.user_id, row.status, row.answered_at, row.source, row.waitlist_position, row.guests)
         )
     roster.waitlist.sort(key=lambda e: e.waitlist_position or 0)
     present = await session.execute(

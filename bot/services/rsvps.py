@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Attendance, Meetup, MeetupStatus, Rsvp, RsvpSource, RsvpStatus
-from bot.services.errors import DomainError, MeetupClosed
+from bot.db.models import Attendance, Meetup, Rsvp, RsvpSource, RsvpStatus
+from bot.services import lifecycle
+from bot.services.errors import DomainError, PartyTooBig
+from bot.services.lifecycle import Action
 from bot.services.meetup_lookup import lock_meetup
+from bot.services.parties import check_party, party_refusal
 
 # A second click on the same answer this soon after the first is a double click, not a change
 # of mind: it leaves the answer as it is instead of withdrawing it.
@@ -53,6 +56,8 @@ class AnswerRequest:
     toggle: bool = False  # buttons: repeating one's current answer withdraws it
     only: Answer | None = None
     member_name: str | None = None  # their display name now, kept on the answer for the CSV
+    in_advance: bool = False  # a regular's Going written with a new meetup: past any answer cut-off
+    guests: int | None = None  # the Guests menu: Going with this many guests (None: the party as it is)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,34 +73,14 @@ class RsvpOutcome:
     capacity: int | None
     waitlist_number: int | None
     promoted_user_ids: tuple[int, ...] = ()
+    guests: int = 0  # the member's guests: their party takes 1 + guests seats
+    previous_guests: int = 0
+    # The answer the member had left as a reaction and no longer has: that reaction is taken back.
+    left_reaction: Answer | None = None
 
     @property
     def changed(self) -> bool:
-        return self.status != self.previous or bool(self.promoted_user_ids)
-
-
-async def rsvp_to_meetup(
-    session: AsyncSession,
-    *,
-    guild_id: int,
-    meetup_id: int,
-    user_id: int,
-    answer: Answer,
-    source: RsvpSource,
-    toggle: bool,
-    now: datetime,
-) -> RsvpOutcome:
-    """One member's answer, decided with the meetup locked."""
-    request = AnswerRequest(user_id=user_id, answer=answer, source=source, toggle=toggle)
-    return _single(await apply_answers(session, guild_id=guild_id, meetup_id=meetup_id, requests=[(request, now)]))
-
-
-async def withdraw_from_meetup(
-    session: AsyncSession, *, guild_id: int, meetup_id: int, user_id: int, only: Answer | None, now: datetime
-) -> RsvpOutcome:
-    """A removed reaction: withdraws the member's answer if it is still the one the reaction gave."""
-    request = AnswerRequest(user_id=user_id, answer=None, source=RsvpSource.REACTION, only=only)
-    return _single(await apply_answers(session, guild_id=guild_id, meetup_id=meetup_id, requests=[(request, now)]))
+        return self.status != self.previous or bool(self.promoted_user_ids) or self.guests != self.previous_guests
 
 
 async def apply_answers(
@@ -118,22 +103,16 @@ async def apply_answers(
     return results
 
 
-def _single(results: list[RsvpOutcome | DomainError]) -> RsvpOutcome:
-    (result,) = results
-    if isinstance(result, DomainError):
-        raise result
-    return result
-
-
 @dataclass
 class _Tally:
     going: int
     waitlisted: int
     last_waitlist_position: int
 
-    def count(self, status: RsvpStatus | None, change: int) -> None:
+    def count(self, status: RsvpStatus | None, change: int, *, party: int = 1) -> None:
+        """`going` counts people (members and their guests), `waitlisted` the parties waiting."""
         if status == RsvpStatus.GOING:
-            self.going += change
+            self.going += change * party
         elif status == RsvpStatus.WAITLISTED:
             self.waitlisted += change
 
@@ -153,13 +132,13 @@ class AnswerBook:
         row = (
             await session.execute(
                 select(
-                    func.count().filter(Rsvp.status == RsvpStatus.GOING),
+                    func.sum(1 + Rsvp.guests).filter(Rsvp.status == RsvpStatus.GOING),
                     func.count().filter(Rsvp.status == RsvpStatus.WAITLISTED),
                     func.max(Rsvp.waitlist_position),
                 ).where(Rsvp.meetup_id == meetup.id)
             )
         ).one()
-        tally = _Tally(going=int(row[0]), waitlisted=int(row[1]), last_waitlist_position=int(row[2] or 0))
+        tally = _Tally(going=int(row[0] or 0), waitlisted=int(row[1]), last_waitlist_position=int(row[2] or 0))
         rows = await session.scalars(
             select(Rsvp)
             .where(Rsvp.meetup_id == meetup.id, Rsvp.user_id.in_(set(user_ids)))
@@ -168,13 +147,28 @@ class AnswerBook:
         return cls(session, meetup, tally, {r.user_id: r for r in rows})
 
     async def apply(self, request: AnswerRequest, *, now: datetime) -> RsvpOutcome:
-        require_open(self.meetup, now)
+        # One rule for buttons, reactions and a poll's finalize: answers are taken until the end,
+        # or until the organizer's cut-off.
+        lifecycle.require(self.meetup, Action.ANSWER_IN_ADVANCE if request.in_advance else Action.ANSWER, now=now)
         current = self.rows.get(request.user_id)
+        reacted = answer_of(current.status) if current is not None and current.source == RsvpSource.REACTION else None
+        outcome = await self._decide(request, current, now=now)
+        # A removed reaction is gone already; any other change leaves the old reaction behind.
+        removed = request.source == RsvpSource.REACTION and request.answer is None
+        if reacted is not None and outcome.status != outcome.previous and not removed:
+            return replace(outcome, left_reaction=reacted)
+        return outcome
+
+    async def _decide(self, request: AnswerRequest, current: Rsvp | None, *, now: datetime) -> RsvpOutcome:
+        if request.guests is not None:
+            return await self._choose_party(request, request.guests, current, now=now)
         if request.answer is None:
             if current is None or (request.only is not None and answer_of(current.status) != request.only):
                 return await self._unchanged(request.user_id)
             return await self._withdraw(current, now=now)
         if current is not None and answer_of(current.status) == request.answer:
+            if request.source == RsvpSource.REACTION:
+                current.source = RsvpSource.REACTION  # the reaction now on the message stands for it
             if not request.toggle or now - current.answered_at < DOUBLE_CLICK_WINDOW:
                 _keep_name(current, request.member_name)
                 return await self._unchanged(request.user_id)
@@ -184,9 +178,14 @@ class AnswerBook:
     async def _record(self, request: AnswerRequest, current: Rsvp | None, *, now: datetime) -> RsvpOutcome:
         assert request.answer is not None
         previous = current.status if current else None
+        previous_guests = current.guests if current else 0
+        # The party chosen, else the one the member last said they bring (within what is allowed now).
+        guests = request.guests if request.guests is not None else min(previous_guests, self.meetup.guests)
+        party = 1 + guests
         status = _STATUS_FOR[request.answer]
         waitlist_position = None
-        if status == RsvpStatus.GOING and self.meetup.capacity is not None and self.tally.going >= self.meetup.capacity:
+        capacity = self.meetup.capacity
+        if status == RsvpStatus.GOING and capacity is not None and self.tally.going + party > capacity:
             status = RsvpStatus.WAITLISTED
             self.tally.last_waitlist_position += 1
             waitlist_position = self.tally.last_waitlist_position
@@ -199,46 +198,84 @@ class AnswerBook:
         current.source = request.source
         current.answered_at = now
         current.status_changed_at = now
+        current.guests = guests
         _keep_name(current, request.member_name)
-        self.tally.count(previous, -1)
-        self.tally.count(status, +1)
+        self.tally.count(previous, -1, party=1 + previous_guests)
+        self.tally.count(status, +1, party=party)
         if previous == RsvpStatus.GOING:
             promoted = await self._promote(now=now)
-            return await self._standing(request.user_id, previous=previous, promoted=promoted)
+            return await self._standing(
+                request.user_id, previous=previous, promoted=promoted, previous_guests=previous_guests
+            )
         # The member was not going before, so a new seat or waitlist place is the last one.
         return RsvpOutcome(
             meetup_id=self.meetup.id,
             user_id=request.user_id,
             status=status,
             previous=previous,
-            seat=self.tally.going if status == RsvpStatus.GOING else None,
+            seat=self.tally.going - party + 1 if status == RsvpStatus.GOING else None,
             going_count=self.tally.going,
             capacity=self.meetup.capacity,
             waitlist_number=self.tally.waitlisted if status == RsvpStatus.WAITLISTED else None,
+            guests=guests,
+            previous_guests=previous_guests,
         )
+
+    async def _choose_party(
+        self, request: AnswerRequest, guests: int, current: Rsvp | None, *, now: datetime
+    ) -> RsvpOutcome:
+        """The Guests menu: Going with `guests`. A member not going (or waitlisted) yet answers Going
+        with that party; a waitlisted party keeps its place; a seated party that grows past the free
+        seats is refused and keeps its seats as they were, so nobody loses a seat by asking for more."""
+        check_party(self.meetup, guests)
+        if current is None or current.status not in (RsvpStatus.GOING, RsvpStatus.WAITLISTED):
+            return await self._record(replace(request, answer=Answer.GOING), current, now=now)
+        old = current.guests
+        _keep_name(current, request.member_name)
+        if guests == old:
+            return await self._unchanged(request.user_id)
+        current.guests, current.answered_at = guests, now
+        if current.status == RsvpStatus.GOING:
+            free = None if self.meetup.capacity is None else self.meetup.capacity - self.tally.going
+            if free is not None and guests - old > free:
+                current.guests = old
+                raise PartyTooBig(party_refusal(old, guests, free))
+            self.tally.going += guests - old
+        await self.session.flush()
+        # Fewer seats taken, or a smaller party waiting: whoever fits now moves in, in order.
+        promoted = await self._promote(now=now) if guests < old else []
+        return await self._standing(request.user_id, previous=current.status, promoted=promoted, previous_guests=old)
 
     async def _withdraw(self, current: Rsvp, *, now: datetime) -> RsvpOutcome:
         previous = current.status
         await self.session.delete(current)
         del self.rows[current.user_id]
-        self.tally.count(previous, -1)
+        self.tally.count(previous, -1, party=1 + current.guests)
         await self.session.flush()
         promoted = await self._promote(now=now) if previous == RsvpStatus.GOING else []
-        return await self._standing(current.user_id, previous=previous, promoted=promoted)
+        return await self._standing(
+            current.user_id, previous=previous, promoted=promoted, previous_guests=current.guests
+        )
 
     async def _promote(self, *, now: datetime) -> list[int]:
-        promoted = await promote_from_waitlist(self.session, self.meetup, now=now)
-        self.tally.going += len(promoted)
+        promoted = await _promote_parties(self.session, self.meetup, now=now)
+        self.tally.going += sum(1 + r.guests for r in promoted)
         self.tally.waitlisted -= len(promoted)
-        return promoted
+        return [r.user_id for r in promoted]
 
     async def _unchanged(self, user_id: int) -> RsvpOutcome:
         current = self.rows.get(user_id)
-        return await self._standing(user_id, previous=current.status if current else None, promoted=[])
+        guests = current.guests if current else 0
+        return await self._standing(
+            user_id, previous=current.status if current else None, promoted=[], previous_guests=guests
+        )
 
-    async def _standing(self, user_id: int, *, previous: RsvpStatus | None, promoted: list[int]) -> RsvpOutcome:
+    async def _standing(
+        self, user_id: int, *, previous: RsvpStatus | None, promoted: list[int], previous_guests: int
+    ) -> RsvpOutcome:
         await self.session.flush()
-        return await standing(self.session, self.meetup, user_id, previous=previous, promoted=promoted)
+        outcome = await standing(self.session, self.meetup, user_id, previous=previous, promoted=promoted)
+        return replace(outcome, previous_guests=previous_guests)
 
 
 MEMBER_NAME_MAX = 100  # the column's width; Discord's display names are at most 32 characters
@@ -262,24 +299,40 @@ async def member_names(session: AsyncSession, *, meetup_id: int) -> dict[int, st
 
 
 async def promote_from_waitlist(session: AsyncSession, meetup: Meetup, *, now: datetime) -> list[int]:
-    """Fill free seats from the head of the waitlist; returns the promoted members in order."""
+    """Fill free seats from the waitlist; returns the promoted members in order. A party (a member
+    and their guests) is never split: the first party in line that fits goes in, then the next that
+    fits in what is left. Nobody moves once answers closed: the list stays as members last saw it."""
+    return [r.user_id for r in await _promote_parties(session, meetup, now=now)]
+
+
+async def _promote_parties(session: AsyncSession, meetup: Meetup, *, now: datetime) -> list[Rsvp]:
+    if lifecycle.answers_closed(meetup, now):
+        return []
     free = None if meetup.capacity is None else meetup.capacity - await count_going(session, meetup.id)
+    if free is not None and free <= 0:
+        return []
     query = (
         select(Rsvp)
         .where(Rsvp.meetup_id == meetup.id, Rsvp.status == RsvpStatus.WAITLISTED)
         .order_by(Rsvp.waitlist_position, Rsvp.id)
     )
-    if free is not None:
-        if free <= 0:
-            return []
-        query = query.limit(free)
-    promoted = list((await session.scalars(query)).all())
-    for rsvp in promoted:
+    if free is not None and meetup.guests == 0:
+        query = query.limit(free)  # parties of one (guests can't be lowered below what anyone brings)
+    promoted = []
+    for rsvp in (await session.scalars(query)).all():
+        party = 1 + rsvp.guests
+        if free is not None:
+            if party > free:
+                continue
+            free -= party
         rsvp.status = RsvpStatus.GOING
         rsvp.waitlist_position = None
         rsvp.status_changed_at = now
+        promoted.append(rsvp)
+        if free == 0:
+            break
     await session.flush()
-    return [r.user_id for r in promoted]
+    return promoted
 
 
 async def standing(
@@ -314,26 +367,23 @@ async def standing(
         capacity=meetup.capacity,
         waitlist_number=waitlist_number,
         promoted_user_ids=tuple(promoted or ()),
+        guests=current.guests if current else 0,
+        previous_guests=current.guests if current else 0,
     )
 
 
-def require_open(meetup: Meetup, now: datetime) -> None:
-    if meetup.status == MeetupStatus.CANCELLED:
-        raise MeetupClosed("This meetup was cancelled, so it no longer takes answers.")
-    if meetup.status == MeetupStatus.FINISHED or now >= meetup.ends_at:
-        raise MeetupClosed("This meetup is over, so it no longer takes answers.")
-
-
 async def count_going(session: AsyncSession, meetup_id: int) -> int:
+    """The people going: members and the guests they bring."""
     count = await session.scalar(
-        select(func.count()).where(Rsvp.meetup_id == meetup_id, Rsvp.status == RsvpStatus.GOING)
+        select(func.sum(1 + Rsvp.guests)).where(Rsvp.meetup_id == meetup_id, Rsvp.status == RsvpStatus.GOING)
     )
     return int(count or 0)
 
 
 async def _seat_of(session: AsyncSession, rsvp: Rsvp) -> int:
+    """The first seat of the member's party: the people seated before them, plus one."""
     before = await session.scalar(
-        select(func.count()).where(
+        select(func.sum(1 + Rsvp.guests)).where(
             Rsvp.meetup_id == rsvp.meetup_id,
             Rsvp.status == RsvpStatus.GOING,
             (Rsvp.status_changed_at < rsvp.status_changed_at)

@@ -17,6 +17,7 @@ from bot.services.errors import DomainError
 from bot.services.meetup_lookup import lock_meetup
 from bot.services.organizers import Actor
 from bot.services.polls import get_poll
+from bot.services.recurring_series import drop_if_first_undone
 
 UNDO_WINDOW = timedelta(minutes=10)
 
@@ -83,6 +84,7 @@ async def undo_meetup(
         details={"title": meetup.title, "starts_at": meetup.starts_at.isoformat()},
     )
     post = _meetup_post(meetup)
+    await drop_if_first_undone(session, meetup=meetup)
     await session.delete(meetup)
     return post
 

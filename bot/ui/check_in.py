@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import discord
 from discord.ui import Button, DynamicItem
 
+from bot.rendering.components import CHECK_IN_PREFIX, check_in_button
 from bot.rendering.time_format import full_time
+from bot.runtime import runtime_of
 from bot.services import attendance
 from bot.ui.replies import reply_privately
-
-if TYPE_CHECKING:
-    from bot.client import MeetupBot
-
-CHECK_IN_PREFIX = "meetup:here"
 
 
 class CheckInButton(DynamicItem[Button[Any]], template=rf"{CHECK_IN_PREFIX}:(?P<id>\d+)"):
     def __init__(self, meetup_id: int, *, disabled: bool = False) -> None:
-        super().__init__(
-            Button(
-                label="I'm here",
-                style=discord.ButtonStyle.primary,
-                emoji="📍",
-                custom_id=f"{CHECK_IN_PREFIX}:{meetup_id}",
-                disabled=disabled,
-            )
-        )
+        super().__init__(check_in_button(meetup_id, disabled=disabled))
         self.meetup_id = meetup_id
 
     @classmethod
@@ -38,10 +27,10 @@ class CheckInButton(DynamicItem[Button[Any]], template=rf"{CHECK_IN_PREFIX}:(?P<
         return cls(int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot = cast("MeetupBot", interaction.client)
+        runtime = runtime_of(interaction)
 
         async def work() -> str:
-            async with bot.db.transaction() as session:
+            async with runtime.db.transaction() as session:
                 done = await attendance.check_in(
                     session,
                     guild_id=interaction.guild_id or 0,
@@ -52,7 +41,7 @@ class CheckInButton(DynamicItem[Button[Any]], template=rf"{CHECK_IN_PREFIX}:(?P<
                 )
             if done.already:
                 return f"You're already checked in (since {full_time(done.at)})."
-            bot.meetup_messages.refresh(self.meetup_id)
+            runtime.meetup_messages.refresh(self.meetup_id)
             return "You're checked in. Enjoy the meetup!"
 
         await reply_privately(interaction, work)

@@ -4,39 +4,23 @@ from __future__ import annotations
 
 import io
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import discord
 from discord.ui import Button, DynamicItem
 
 from bot.db.models import RsvpSource
-from bot.rendering.calendar import ics_filename, render_calendar_reply, render_ics
+from bot.rendering.calendar import CALENDAR_INTRO, ics_filename, render_calendar_reply, render_ics
+from bot.rendering.components import CALENDAR_PREFIX, RSVP_PREFIX, calendar_button, rsvp_button
+from bot.rendering.limits import MESSAGE_CONTENT
 from bot.rendering.rsvp_replies import render_rsvp_reply
+from bot.rendering.series_calendar import render_series_ics, series_calendar_note, series_ics_filename
 from bot.rendering.time_format import message_link
-from bot.services.attendance import Phase
+from bot.runtime import runtime_of
 from bot.services.meetup_lookup import get_meetup
+from bot.services.recurring_management import series_for_calendar
 from bot.services.rsvps import Answer, AnswerRequest
-from bot.ui.check_in import CheckInButton
 from bot.ui.replies import PrivateReply, reply_privately
-
-if TYPE_CHECKING:
-    from bot.client import MeetupBot
-
-RSVP_PREFIX = "meetup:rsvp"
-CALENDAR_PREFIX = "meetup:ics"
-
-_LABELS = {Answer.GOING: "Going", Answer.MAYBE: "Maybe", Answer.DECLINED: "Can't go"}
-_STYLES = {
-    Answer.GOING: discord.ButtonStyle.success,
-    Answer.MAYBE: discord.ButtonStyle.secondary,
-    Answer.DECLINED: discord.ButtonStyle.danger,
-}
-_EMOJIS = {Answer.GOING: "✅", Answer.MAYBE: "🤔", Answer.DECLINED: "❌"}
-REACTION_ANSWERS = {emoji: answer for answer, emoji in _EMOJIS.items()}
-
-
-def _bot(interaction: discord.Interaction) -> MeetupBot:
-    return cast("MeetupBot", interaction.client)
 
 
 def _guild_id(interaction: discord.Interaction) -> int:
@@ -45,15 +29,7 @@ def _guild_id(interaction: discord.Interaction) -> int:
 
 class RsvpButton(DynamicItem[Button[Any]], template=rf"{RSVP_PREFIX}:(?P<id>\d+):(?P<answer>going|maybe|declined)"):
     def __init__(self, meetup_id: int, answer: Answer, *, disabled: bool = False) -> None:
-        super().__init__(
-            Button(
-                label=_LABELS[answer],
-                style=_STYLES[answer],
-                emoji=_EMOJIS[answer],
-                custom_id=f"{RSVP_PREFIX}:{meetup_id}:{answer.value}",
-                disabled=disabled,
-            )
-        )
+        super().__init__(rsvp_button(meetup_id, answer, disabled=disabled))
         self.meetup_id = meetup_id
         self.answer = answer
 
@@ -64,10 +40,10 @@ class RsvpButton(DynamicItem[Button[Any]], template=rf"{RSVP_PREFIX}:(?P<id>\d+)
         return cls(int(match["id"]), Answer(match["answer"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
+        runtime = runtime_of(interaction)
 
         async def work() -> str:
-            outcome = await bot.answers.submit_answer(
+            outcome = await runtime.answers.submit_answer(
                 guild_id=_guild_id(interaction),
                 meetup_id=self.meetup_id,
                 request=AnswerRequest(
@@ -79,7 +55,7 @@ class RsvpButton(DynamicItem[Button[Any]], template=rf"{RSVP_PREFIX}:(?P<id>\d+)
                 ),
                 now=discord.utils.utcnow(),
             )
-            bot.meetup_messages.after_rsvp(outcome)
+            runtime.meetup_messages.after_rsvp(outcome)
             return render_rsvp_reply(outcome)
 
         await reply_privately(interaction, work)
@@ -87,15 +63,7 @@ class RsvpButton(DynamicItem[Button[Any]], template=rf"{RSVP_PREFIX}:(?P<id>\d+)
 
 class CalendarButton(DynamicItem[Button[Any]], template=rf"{CALENDAR_PREFIX}:(?P<id>\d+)"):
     def __init__(self, meetup_id: int, *, disabled: bool = False) -> None:
-        super().__init__(
-            Button(
-                label="Add to calendar",
-                style=discord.ButtonStyle.primary,
-                emoji="📅",
-                custom_id=f"{CALENDAR_PREFIX}:{meetup_id}",
-                disabled=disabled,
-            )
-        )
+        super().__init__(calendar_button(meetup_id, disabled=disabled))
         self.meetup_id = meetup_id
 
     @classmethod
@@ -105,33 +73,24 @@ class CalendarButton(DynamicItem[Button[Any]], template=rf"{CALENDAR_PREFIX}:(?P
         return cls(int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
+        runtime = runtime_of(interaction)
 
         async def work() -> PrivateReply:
-            async with bot.db.reading() as session:
+            async with runtime.db.reading() as session:
                 meetup = await get_meetup(session, guild_id=_guild_id(interaction), meetup_id=self.meetup_id)
+                repeating = await series_for_calendar(session, meetup)
             link = message_link(meetup.guild_id, meetup.channel_id, meetup.message_id) if meetup.message_id else None
-            ics = render_ics(meetup, link=link, now=discord.utils.utcnow())
-            return PrivateReply(
-                content=render_calendar_reply(meetup, link=link),
-                files=[discord.File(io.BytesIO(ics), filename=ics_filename(meetup))],
-            )
+            now = discord.utils.utcnow()
+            content = render_calendar_reply(meetup, link=link)
+            files = [discord.File(io.BytesIO(render_ics(meetup, link=link, now=now)), filename=ics_filename(meetup))]
+            if repeating is not None:
+                # This meetup or the whole series: both files, so that one click offers either.
+                series, rule = repeating
+                note = series_calendar_note(series, rule)
+                # A Google link as long as a message allows leaves no room for the note: the files do it all.
+                content = (content if len(content) + len(note) <= MESSAGE_CONTENT else CALENDAR_INTRO) + note
+                ics = render_series_ics(series, rule, link=link, now=now)
+                files.append(discord.File(io.BytesIO(ics), filename=series_ics_filename(series)))
+            return PrivateReply(content=content, files=files)
 
         await reply_privately(interaction, work)
-
-
-def meetup_view(meetup_id: int, *, phase: Phase, cancelled: bool = False) -> discord.ui.View:
-    """The row of buttons for where the meetup is: answers and the calendar until the end, "I'm
-    here" from half an hour before the start until two hours after the end; a cancelled meetup's
-    buttons are all disabled."""
-    view = discord.ui.View(timeout=None)
-    ahead = not cancelled and phase in (Phase.UPCOMING, Phase.CHECK_IN)
-    for answer in Answer:
-        view.add_item(RsvpButton(meetup_id, answer, disabled=not ahead))
-    view.add_item(CalendarButton(meetup_id, disabled=not ahead))
-    if not cancelled and phase != Phase.UPCOMING:
-        view.add_item(CheckInButton(meetup_id, disabled=phase == Phase.CLOSED))
-    # Dispatch goes through the dynamic items' templates; a stopped view is not also kept in
-    # discord.py's per-message store, which would grow with every meetup ever posted.
-    view.stop()
-    return view

@@ -5,43 +5,30 @@ from __future__ import annotations
 import asyncio
 import io
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import discord
 from discord.ui import Button, DynamicItem, Select
 
-from bot.db.models import PollStatus, VoteKind
-from bot.rendering.poll_embed import option_label, render_cleared, render_my_choices, render_results_detail
+from bot.db.models import VoteKind
+from bot.rendering.components import (
+    CLEAR_PREFIX,
+    RESULTS_PREFIX,
+    VOTE_PREFIX,
+    clear_votes_button,
+    results_button,
+    vote_select,
+)
+from bot.rendering.poll_embed import render_cleared, render_my_choices, render_results_detail
+from bot.runtime import runtime_of
 from bot.services import poll_tallies, polls
-from bot.services.poll_tallies import PollResults, PollSummary
 from bot.services.polls import VoteRequest
 from bot.ui.replies import PrivateReply, reply_privately
-
-if TYPE_CHECKING:
-    from bot.client import MeetupBot
-
-VOTE_PREFIX = "poll:vote"
-CLEAR_PREFIX = "poll:clear"
-RESULTS_PREFIX = "poll:results"
-_PLACEHOLDERS = {VoteKind.YES: "✅ Works for me", VoteKind.IF_NEED_BE: "🤷 If need be"}
-
-
-def _bot(interaction: discord.Interaction) -> MeetupBot:
-    return cast("MeetupBot", interaction.client)
 
 
 class VoteSelect(DynamicItem[Select[Any]], template=rf"{VOTE_PREFIX}:(?P<id>\d+):(?P<kind>yes|if_need_be)"):
     def __init__(self, poll_id: int, kind: VoteKind, options: list[discord.SelectOption], *, disabled: bool = False):
-        super().__init__(
-            Select(
-                custom_id=f"{VOTE_PREFIX}:{poll_id}:{kind.value}",
-                placeholder=_PLACEHOLDERS[kind],
-                min_values=0,
-                max_values=max(1, len(options)),
-                options=options or [discord.SelectOption(label="-", value="0")],
-                disabled=disabled,
-            )
-        )
+        super().__init__(vote_select(poll_id, kind, options, disabled=disabled))
         self.poll_id = poll_id
         self.kind = kind
 
@@ -52,12 +39,12 @@ class VoteSelect(DynamicItem[Select[Any]], template=rf"{VOTE_PREFIX}:(?P<id>\d+)
         return cls(int(match["id"]), VoteKind(match["kind"]), [])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
+        runtime = runtime_of(interaction)
         data = cast(dict[str, Any], interaction.data or {})
         chosen = [int(v) for v in data.get("values", [])]
 
         async def work() -> str:
-            choices = await bot.votes.submit_vote(
+            choices = await runtime.votes.submit_vote(
                 guild_id=interaction.guild_id or 0,
                 poll_id=self.poll_id,
                 request=VoteRequest(
@@ -68,7 +55,7 @@ class VoteSelect(DynamicItem[Select[Any]], template=rf"{VOTE_PREFIX}:(?P<id>\d+)
                     voter_name=interaction.user.display_name,
                 ),
             )
-            bot.poll_messages.refresh(self.poll_id)
+            runtime.poll_messages.refresh(self.poll_id)
             return render_my_choices(choices)
 
         await reply_privately(interaction, work)
@@ -76,14 +63,7 @@ class VoteSelect(DynamicItem[Select[Any]], template=rf"{VOTE_PREFIX}:(?P<id>\d+)
 
 class ClearVotesButton(DynamicItem[Button[Any]], template=rf"{CLEAR_PREFIX}:(?P<id>\d+)"):
     def __init__(self, poll_id: int, *, disabled: bool = False) -> None:
-        super().__init__(
-            Button(
-                label="Clear my votes",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"{CLEAR_PREFIX}:{poll_id}",
-                disabled=disabled,
-            )
-        )
+        super().__init__(clear_votes_button(poll_id, disabled=disabled))
         self.poll_id = poll_id
 
     @classmethod
@@ -93,16 +73,16 @@ class ClearVotesButton(DynamicItem[Button[Any]], template=rf"{CLEAR_PREFIX}:(?P<
         return cls(int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
+        runtime = runtime_of(interaction)
 
         async def work() -> str:
-            choices = await bot.votes.submit_vote(
+            choices = await runtime.votes.submit_vote(
                 guild_id=interaction.guild_id or 0,
                 poll_id=self.poll_id,
                 request=VoteRequest(interaction.user.id, None, [], discord.utils.utcnow()),
             )
             if choices.cleared:
-                bot.poll_messages.refresh(self.poll_id)
+                runtime.poll_messages.refresh(self.poll_id)
             return render_cleared(choices)
 
         await reply_privately(interaction, work)
@@ -110,9 +90,7 @@ class ClearVotesButton(DynamicItem[Button[Any]], template=rf"{CLEAR_PREFIX}:(?P<
 
 class ResultsButton(DynamicItem[Button[Any]], template=rf"{RESULTS_PREFIX}:(?P<id>\d+)"):
     def __init__(self, poll_id: int) -> None:
-        super().__init__(
-            Button(label="Results", style=discord.ButtonStyle.primary, custom_id=f"{RESULTS_PREFIX}:{poll_id}")
-        )
+        super().__init__(results_button(poll_id))
         self.poll_id = poll_id
 
     @classmethod
@@ -122,10 +100,10 @@ class ResultsButton(DynamicItem[Button[Any]], template=rf"{RESULTS_PREFIX}:(?P<i
         return cls(int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
+        runtime = runtime_of(interaction)
 
         async def work() -> PrivateReply:
-            async with bot.db.reading() as session:
+            async with runtime.db.reading() as session:
                 poll = await polls.get_poll(session, guild_id=interaction.guild_id or 0, poll_id=self.poll_id)
                 results = await poll_tallies.poll_results(session, poll)
             # Thousands of voters make a large CSV: it is written off the event loop.
@@ -134,19 +112,3 @@ class ResultsButton(DynamicItem[Button[Any]], template=rf"{RESULTS_PREFIX}:(?P<i
             return PrivateReply(content=detail.note, embeds=detail.embeds, files=files)
 
         await reply_privately(interaction, work)
-
-
-def poll_view(results: PollResults | PollSummary) -> discord.ui.View:
-    poll = results.poll
-    closed = poll.status != PollStatus.OPEN
-    options = [
-        discord.SelectOption(label=option_label(t.option, poll.timezone), value=str(t.option.id))
-        for t in results.options
-    ]
-    view = discord.ui.View(timeout=None)
-    view.add_item(VoteSelect(poll.id, VoteKind.YES, options, disabled=closed))
-    view.add_item(VoteSelect(poll.id, VoteKind.IF_NEED_BE, options, disabled=closed))
-    view.add_item(ClearVotesButton(poll.id, disabled=closed))
-    view.add_item(ResultsButton(poll.id))
-    view.stop()  # dispatch goes through the templates; see meetup_view
-    return view

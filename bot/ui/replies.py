@@ -12,11 +12,15 @@ from bot.command_tree import RESTARTING
 from bot.interaction_errors import report_interaction_error
 from bot.metrics import INTERACTION_SECONDS
 from bot.rendering.limits import MESSAGE_CONTENT, shorten
+from bot.runtime import runtime_of
 
 # Past this age, the answer comes as a follow-up to a deferral: Discord drops an interaction that
 # is not acknowledged within 3 seconds of its creation, and a burst can keep an interaction waiting
 # in the gateway queue before its handler even starts.
 DEFER_AT_AGE = 0.6
+# Past this many interactions in hand at once (a burst of clicks), each is acknowledged first:
+# their work queues behind the others', and an acknowledgement sent after it could come too late.
+BURST = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,22 +39,21 @@ def age_of(interaction: discord.Interaction) -> float:
 
 async def reply_privately(interaction: discord.Interaction, work: Callable[[], Awaitable[PrivateReply | str]]) -> None:
     """Run `work` and send its result ephemerally; errors become the usual short messages."""
-    bot = interaction.client
-    if getattr(bot, "draining", False):  # shutting down: no new work
+    in_flight = runtime_of(interaction).in_flight
+    if in_flight.draining:  # shutting down: no new work
         await interaction.response.send_message(RESTARTING, ephemeral=True)
         return
-    tracker = getattr(bot, "in_flight", None)
-    if tracker is not None:
-        with tracker.holding():
-            await _reply(interaction, work)
-    else:
-        await _reply(interaction, work)
+    with in_flight.holding():
+        await _reply(interaction, work, burst=in_flight.count > BURST)
 
 
-async def _reply(interaction: discord.Interaction, work: Callable[[], Awaitable[PrivateReply | str]]) -> None:
+async def _reply(
+    interaction: discord.Interaction, work: Callable[[], Awaitable[PrivateReply | str]], *, burst: bool
+) -> None:
     task = asyncio.ensure_future(work())
     try:
-        done, _ = await asyncio.wait({task}, timeout=max(0.0, DEFER_AT_AGE - age_of(interaction)))
+        wait = 0.0 if burst else max(0.0, DEFER_AT_AGE - age_of(interaction))
+        done, _ = await asyncio.wait({task}, timeout=wait)
         if not done and not interaction.response.is_done():
             await interaction.response.defer(ephemeral=True, thinking=True)
             _acknowledged(interaction)

@@ -6,44 +6,41 @@ waits for the first and then finds nothing left to undo."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import discord
 
 from bot.publishing.discord_codes import UNKNOWN_CHANNEL, UNKNOWN_MESSAGE
 from bot.rendering.limits import shorten
-from bot.scheduling.poll_closing import unschedule_poll_close
+from bot.runtime import Runtime
 from bot.services import undo
+from bot.services.attendee_roles import plan_role_sync
 from bot.services.errors import DomainError
 from bot.services.organizers import Actor
 
-if TYPE_CHECKING:
-    from bot.client import MeetupBot
 
-log = logging.getLogger(__name__)
-
-
-async def undo_meetup_post(bot: MeetupBot, *, guild_id: int, number: int, actor: Actor, now: datetime) -> str:
-    async with bot.db.transaction() as session:
+async def undo_meetup_post(runtime: Runtime, *, guild_id: int, number: int, actor: Actor, now: datetime) -> str:
+    async with runtime.db.reading() as session:
+        roles = await plan_role_sync(session, meetup_id=number, now=now, ending=True)
+    async with runtime.db.transaction() as session:
         post = await undo.undo_meetup(session, guild_id=guild_id, meetup_id=number, actor=actor, now=now)
-        await _remove_message(bot, post, what="meetup")
-    bot.reminder_timers.refresh()
-    if post.scheduled_event_id is not None:
-        try:
-            await bot.http.delete_scheduled_event(guild_id, post.scheduled_event_id)
-        except discord.HTTPException as exc:
-            log.info("Could not delete the scheduled event of undone meetup #%s: %s", number, exc)
+        await _remove_message(runtime, post, what="meetup")
+    if roles is not None and roles.guild_id == guild_id and not roles.settled:
+        # The answers are gone with the meetup: what its attendee role gave goes too.
+        await runtime.attendee_roles.carry_out(roles)
+    runtime.reminder_timers.refresh()
+    runtime.board.refresh(guild_id)
+    await runtime.events.remove(guild_id, post.scheduled_event_id)
     return _removed("Meetup", post)
 
 
-async def undo_poll_post(bot: MeetupBot, *, guild_id: int, number: int, actor: Actor, now: datetime) -> str:
-    async with bot.db.transaction() as session:
+async def undo_poll_post(runtime: Runtime, *, guild_id: int, number: int, actor: Actor, now: datetime) -> str:
+    async with runtime.db.transaction() as session:
         post = await undo.undo_poll(session, guild_id=guild_id, poll_id=number, actor=actor, now=now)
-        await _remove_message(bot, post, what="poll")
-    unschedule_poll_close(bot, number)
-    bot.reminder_timers.refresh()
+        await _remove_message(runtime, post, what="poll")
+    runtime.poll_deadlines.unschedule(number)
+    runtime.board.refresh(guild_id)
+    runtime.reminder_timers.refresh()
     return _removed("Poll", post)
 
 
@@ -52,10 +49,12 @@ def _removed(what: str, post: undo.PostToRemove) -> str:
     return f"{what} #{post.number} (**{title}**) is removed. Nobody was pinged."
 
 
-async def _remove_message(bot: MeetupBot, post: undo.PostToRemove, *, what: str) -> None:
+async def _remove_message(runtime: Runtime, post: undo.PostToRemove, *, what: str) -> None:
     if post.message_id is None:
         return
-    message = bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id).get_partial_message(post.message_id)
+    message = runtime.discord.get_partial_messageable(post.channel_id, guild_id=post.guild_id).get_partial_message(
+        post.message_id
+    )
     try:
         await message.delete()
     except discord.NotFound as exc:

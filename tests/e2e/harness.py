@@ -93,8 +93,8 @@ class BotRunner:
             return
         bot, task = self.bot, self._task
         self.bot, self._task = None, None
-        await bot.meetup_messages.coalescer.flush()
-        await bot.poll_messages.coalescer.flush()
+        await bot.runtime.meetup_messages.coalescer.flush()
+        await bot.runtime.poll_messages.coalescer.flush()
         await bot.close()
         if task is not None:
             with contextlib.suppress(asyncio.CancelledError):

@@ -6,9 +6,9 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot.db.models import AuditLogEntry, Meetup, Rsvp
+from bot.db.models import AuditLogEntry, Meetup, Poll, PollOption, Rsvp
 from bot.services.errors import DomainError
 from tests.e2e.harness import BotRunner, Server, run_command
 from tests.emulator import DiscordEmulator, InteractionHandle, MessageRecord, User
@@ -116,3 +116,27 @@ async def wait_for_field(
         return None
 
     return await emu.wait_for(check, timeout=timeout, what=f"field {name_prefix!r} to change")
+
+
+async def move_meetup(runner: BotRunner, meetup_id: int, *, starts_in: timedelta, sweep: bool = True) -> Meetup:
+    """Move a meetup in time as the clock would (its length kept; `starts_in` below zero is in the
+    past), with the poll time it was chosen from, then let the phase timer redraw its message
+    (`sweep` False: as between two sweeps, when the message still shows where it was)."""
+    assert runner.bot is not None
+    bot = runner.bot
+    async with bot.db.transaction() as session:
+        meetup = await session.get(Meetup, meetup_id)
+        assert meetup is not None
+        start = datetime.now(UTC).replace(microsecond=0) + starts_in
+        await session.execute(
+            update(PollOption)
+            .where(
+                PollOption.starts_at == meetup.starts_at,
+                PollOption.poll_id.in_(select(Poll.id).where(Poll.meetup_id == meetup_id)),
+            )
+            .values(starts_at=start)
+        )
+        meetup.starts_at, meetup.ends_at = start, start + (meetup.ends_at - meetup.starts_at)
+    if sweep:
+        await bot.runtime.meetup_phases.sweep()
+    return await stored_meetup(runner, meetup_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 from collections.abc import AsyncIterator
 
@@ -26,17 +27,17 @@ def footer_of(message: MessageRecord) -> str:
     return str((message.embeds[0].get("footer") or {}).get("text", "")) if message.embeds else ""
 
 
+# The footer of a reminder's post: its meetup's public number and its kind (never its own row).
+REMINDER_FOOTER = re.compile(r"Meetup #(\d+) · (reminder|starting now|for those who said Maybe)")
+
+
 def reminder_posts(emu: DiscordEmulator, server: Server, meetup_id: int | None = None) -> list[MessageRecord]:
     """Reminder posts in the server's channel (of one meetup, if given), oldest first."""
     return [
         m
         for m in public_messages(emu, server.channel.id)
-        if "reminder #" in footer_of(m) and (meetup_id is None or footer_of(m).startswith(f"Meetup #{meetup_id} "))
+        if (found := REMINDER_FOOTER.fullmatch(footer_of(m))) and (meetup_id is None or int(found[1]) == meetup_id)
     ]
-
-
-def reminder_id_of(post: MessageRecord) -> int:
-    return int(footer_of(post).rsplit("#", 1)[1])
 
 
 async def stored_reminders(runner: BotRunner, meetup_id: int) -> list[Reminder]:

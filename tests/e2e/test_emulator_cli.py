@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy import select
 
 from bot.db.models import Attendance, PollVote, Rsvp
 from tests.e2e.harness import BotRunner, Server
-from tests.e2e.meetup_steps import future
+from tests.e2e.meetup_steps import future, move_meetup
 from tests.e2e.test_polls import day
 from tests.emulator import DiscordEmulator
 
@@ -88,6 +89,8 @@ async def test_a_member_and_an_organizer_do_everything_from_the_terminal(
     saved = await terminal.answer("download", calendar["original_message_id"], str(tmp_path / "files"))
     assert saved and (await asyncio.to_thread(Path(saved[0]).read_text)).startswith("BEGIN:VCALENDAR")
 
+    # Attendance is marked from the moment check-in opens, half an hour before the start.
+    await move_meetup(bot_running, int(_meetup_number(made)), starts_in=timedelta(minutes=10))
     marking = await terminal.answer("--as", organizer, "slash", "meetup attendance", f"meetup={_meetup_number(made)}")
     await terminal.answer("--as", organizer, "pick", marking["original_message_id"], "present", member)
 

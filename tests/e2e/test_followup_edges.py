@@ -9,7 +9,16 @@ from datetime import timedelta
 from bot.rendering.time_format import message_link
 from bot.services.attendance import attended_ids
 from tests.e2e.harness import BotRunner, Server, run_command
-from tests.e2e.meetup_steps import click, create_meetup, fields_of, future, meetup_id_of, public_messages, stored_meetup
+from tests.e2e.meetup_steps import (
+    click,
+    create_meetup,
+    fields_of,
+    future,
+    meetup_id_of,
+    move_meetup,
+    public_messages,
+    stored_meetup,
+)
 from tests.e2e.test_followups import mark, meetup_messages, press
 from tests.e2e.test_poll_edges import finalize, unix
 from tests.e2e.test_polls import day, make_poll, poll_message, vote
@@ -31,6 +40,7 @@ async def test_poll_instead_of_the_proposed_time_polls_the_audience_and_pings_ex
     await vote(emu, server, dinner, "Works for me", [3])
     await vote(emu, server, maybe, "If need be", [2])
     first_id = await finalize(emu, server, first_poll, option=1)
+    await move_meetup(bot_running, first_id, starts_in=-timedelta(hours=3))  # it ended an hour ago
     assert "1 member present" in await mark(emu, server, first_id, [came], present=True)
 
     proposal = await run_command(emu, server, server.organizer, "meetup followup", meetup=first_id)
@@ -68,6 +78,7 @@ async def test_a_follow_up_links_to_its_meetup_and_carries_place_description_and
     yes, no = server.members[:2]
     await click(emu, server, first, "Going", yes)
     await click(emu, server, first, "Can't go", no)
+    await move_meetup(bot_running, first_id, starts_in=-timedelta(hours=1))  # over
     asked = await run_command(
         emu, server, server.organizer, "meetup followup", meetup=first_id, audience="all", when=future(12)
     )
@@ -105,7 +116,12 @@ async def test_an_organizer_reads_a_member_s_history_with_what_they_attended(
     _, skipped = await create_meetup(emu, server, title="Hanok walk", when=future(11))
     await click(emu, server, came_to, "Going", member)
     await click(emu, server, skipped, "Maybe", member)
+    await move_meetup(bot_running, meetup_id_of(came_to), starts_in=-timedelta(hours=3))
     await mark(emu, server, meetup_id_of(came_to), [member], present=True)
+    # Attendance was taken at the other one, which is closed: the member did not come.
+    await move_meetup(bot_running, meetup_id_of(skipped), starts_in=-timedelta(hours=1))
+    await mark(emu, server, meetup_id_of(skipped), [server.members[1]], present=True)
+    await move_meetup(bot_running, meetup_id_of(skipped), starts_in=-timedelta(hours=5))
 
     history = await run_command(emu, server, server.organizer, "meetup history", member=member.id)
     text = history.content or ""
@@ -126,6 +142,7 @@ async def test_the_attendance_picker_marks_members_absent(
     meetup_id = meetup_id_of(message)
     a, b, c = server.members[:3]
     await click(emu, server, message, "Going", b)
+    await move_meetup(bot_running, meetup_id, starts_in=-timedelta(minutes=10))  # under way
     assert await mark(emu, server, meetup_id, [a, b, c], present=True) == (
         f"Marked 3 members present at meetup #{meetup_id}. 3 attended in all."
     )

@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from bot.db.models import Meetup
 from tests.e2e.harness import BotRunner, Server, build_server, poll_until, run_command
-from tests.e2e.meetup_steps import click, create_meetup, custom_id, meetup_id_of, public_messages
+from tests.e2e.meetup_steps import click, create_meetup, custom_id, meetup_id_of, move_meetup, public_messages
 from tests.e2e.reminder_steps import reminder_posts, starts_in
 from tests.e2e.test_polls import poll_message, vote
 from tests.emulator import DiscordEmulator, InteractionHandle, MessageRecord, User
@@ -111,7 +111,9 @@ async def test_the_whole_story_from_poll_to_follow_up(emu: DiscordEmulator, data
         refused = await run_command(emu, server, m[0], "meetup attendance", meetup=first_id)
         assert "Manage Events" in (refused.content or "")
 
-        # A follow-up without a time: the best time for those who missed it, from the poll's votes.
+        # Two hours later it is over. A follow-up without a time: the best time for those who
+        # missed it, from the poll's votes.
+        await move_meetup(runner, first_id, starts_in=-timedelta(hours=2, minutes=10))
         proposal = await run_command(emu, server, server.organizer, "meetup followup", meetup=first_id)
         missed = m[20:]
         assert "**10 members**" in (proposal.content or "")
@@ -131,9 +133,13 @@ async def test_the_whole_story_from_poll_to_follow_up(emu: DiscordEmulator, data
         assert sorted(u for p in invitations for u in p.pinged_user_ids) == sorted(u.id for u in missed)
         assert not any(p.mention_everyone for p in invitations)
 
-        # Check-in for the second session is not open yet; the organizer marks five who came.
+        # Check-in for the second session is not open yet, nor is its attendance.
         early = await click(emu, server, latest(emu, second), "Going", missed[0])
         assert "going" in (early.content or "").lower()
+        too_early = await run_command(emu, server, server.organizer, "meetup attendance", meetup=second_id)
+        assert f"Meetup #{second_id} has not started yet: attendance can be marked from" in (too_early.content or "")
+        # It takes place (after the first); the organizer marks five who came.
+        await move_meetup(runner, second_id, starts_in=-timedelta(hours=1))
         await mark(emu, server, second_id, missed[:5], present=True)
 
         series = await run_command(emu, server, server.organizer, "meetup series", meetup=second_id)
@@ -153,18 +159,21 @@ async def test_check_in_says_when_it_opens_and_an_empty_audience_posts_nothing(
     _, message = await create_meetup(emu, server)  # ten days ahead
     meetup_id = meetup_id_of(message)
     assert "I'm here" not in {c.get("label") for row in message.components for c in row["components"]}
-    attendance_refused = await run_command(emu, server, server.organizer, "meetup followup", meetup=meetup_id)
-    assert "Nobody showed interest" in (attendance_refused.content or "")
-    assert "Nothing was created or posted" in (attendance_refused.content or "")
-    await click(emu, server, message, "Can't go", server.member)
     before = len(public_messages(emu, server.channel.id))
+    too_early = await run_command(emu, server, server.organizer, "meetup followup", meetup=meetup_id)
+    assert (too_early.content or "").startswith(f"Meetup #{meetup_id} has not happened yet, so nobody has missed it")
+    await click(emu, server, message, "Can't go", server.member)
+    history = await run_command(emu, server, server.member, "meetup history")
+    assert f"#{meetup_id}" in (history.content or "") and "Can't go, upcoming" in (history.content or "")
+    await move_meetup(bot_running, meetup_id, starts_in=-timedelta(hours=3))  # it took place
     nobody = await run_command(
         emu, server, server.organizer, "meetup followup", meetup=meetup_id, audience="no-shows", when=starts_in(3600)
     )
     assert "Nobody answered Going and did not attend" in (nobody.content or "")
+    assert "Nothing was created or posted" in (nobody.content or "")
     assert len(public_messages(emu, server.channel.id)) == before
     history = await run_command(emu, server, server.member, "meetup history")
-    assert f"#{meetup_id}" in (history.content or "") and "Can't go, did not attend" in (history.content or "")
+    assert "Can't go, not marked yet" in (history.content or "")  # check-in is still open
     other = await run_command(emu, server, server.member, "meetup history", member=server.organizer.id)
     assert "Manage Events" in (other.content or "")
 
@@ -186,7 +195,7 @@ async def test_the_message_follows_the_clock_through_check_in_end_and_close(
             await session.execute(
                 update(Meetup).where(Meetup.id == meetup_id).values(starts_at=start, ends_at=start + timedelta(hours=2))
             )
-        await bot.meetup_phases.sweep()
+        await bot.runtime.meetup_phases.sweep()
         return latest(emu, message)
 
     def buttons(shown: MessageRecord) -> dict[str, bool]:
@@ -214,7 +223,7 @@ async def test_the_message_follows_the_clock_through_check_in_end_and_close(
     closed = await move_to(-timedelta(hours=5))
     assert buttons(closed)["I'm here"] is False
     edits = len(latest(emu, message).edit_times)
-    await bot.meetup_phases.sweep()  # nothing moved: nothing is redrawn
+    await bot.runtime.meetup_phases.sweep()  # nothing moved: nothing is redrawn
     assert len(latest(emu, message).edit_times) == edits
 
 
@@ -227,6 +236,7 @@ async def test_a_follow_up_poll_for_the_audience_and_its_meetup_joins_the_series
     for member in (declined, by_dm):
         await click(emu, server, message, "Can't go", member)
     await click(emu, server, message, "Going", going)
+    await move_meetup(bot_running, first_id, starts_in=-timedelta(hours=3))  # it took place
     await run_command(emu, server, by_dm, "meetup notify", dm="on")
     refused = await run_command(emu, server, going, "meetup followup", meetup=first_id, audience="declined")
     assert "Manage Events" in (refused.content or "")
@@ -255,8 +265,9 @@ async def test_a_follow_up_poll_for_the_audience_and_its_meetup_joins_the_series
     invitation = public_messages(emu, server.channel.id)[-1]
     assert invitation.pinged_user_ids == [declined.id]
     assert len(emu.dm_messages(by_dm.id)) == 1 and "follow-up session" in emu.dm_messages(by_dm.id)[0].content
-    again = await press(emu, server, asked, "Open a poll", server.organizer)
-    assert "already settled" in again
+    # The confirmation now says what was done and has no buttons left; a click from an old copy is
+    # told it was settled (test_followup_confirmations.py).
+    assert asked.last_message is not None and asked.last_message.components == []
 
     poll_id = int(re.search(r"Poll #(\d+)", opened).group(1))  # type: ignore[union-attr]
     await vote(emu, server, declined, "Works for me", [2])

@@ -123,9 +123,7 @@ async def test_the_poll_closes_at_its_deadline_with_a_picture(
         poll = await session.get(Poll, poll_id)
         assert poll is not None
         poll.closes_at = datetime.now(UTC) + timedelta(seconds=1)
-    from bot.scheduling.poll_closing import schedule_poll_close
-
-    schedule_poll_close(bot_running.bot, server.guild.id, poll_id, poll.closes_at)
+    bot_running.bot.runtime.poll_deadlines.schedule(server.guild.id, poll_id, poll.closes_at)
     summary = await emu.wait_for_message(server.channel.id, lambda m: "is closed" in m.content, timeout=10)
     assert summary.pinged_user_ids == [server.organizer.id]
     assert "Best time: option 2" in summary.content

@@ -144,7 +144,7 @@ async def bring_forward(runner: BotRunner, meetup_id: int, **values: object) -> 
             .where(Reminder.meetup_id == meetup_id, Reminder.kind == ReminderKind.BEFORE)
             .values(due_at=soon, not_before=soon, **values)
         )
-    await runner.bot.reminder_timers.sync()
+    await runner.bot.runtime.reminder_timers.sync()
 
 
 async def test_a_failed_last_attempt_and_an_unexpected_error_are_counted_as_failed(
@@ -168,7 +168,7 @@ async def test_a_failed_last_attempt_and_an_unexpected_error_are_counted_as_fail
     async def crash(reminder_id: int, *, now: datetime) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(bot.reminder_timers.sender, "deliver", crash)
+    monkeypatch.setattr(bot.runtime.reminder_timers.sender, "deliver", crash)
     await bring_forward(bot_running, meetup_id_of(broken))
     await wait_for_state(bot_running, meetup_id_of(broken), ReminderKind.BEFORE, ReminderState.SENDING)
     await poll_until(lambda: reminders_counted("failed") == failed + 2, what="the crash to be counted")

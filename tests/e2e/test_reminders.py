@@ -11,7 +11,6 @@ from bot.db.models import Meetup, Reminder, ReminderKind, ReminderState
 from tests.e2e.harness import BotRunner, Server, poll_until, run_command
 from tests.e2e.meetup_steps import click, create_meetup, meetup_id_of, public_messages
 from tests.e2e.reminder_steps import (
-    reminder_id_of,
     reminder_posts,
     starts_in,
     stopped_bot_database,
@@ -53,6 +52,11 @@ async def test_reminders_are_on_time_and_ping_exactly_who_they_should(
     dms = emu.dm_messages(by_dm.id)
     assert len(dms) == 1
     assert "Going only" in dms[0].embeds[0]["title"]
+    # A DM has no server around it: it names the server and the channel.
+    assert "In **Conference meetups**, #meetups." in dms[0].content
+    # Footers show the meetup's number and what the post is, never the reminder's own number.
+    assert dms[0].embeds[0]["footer"]["text"] == f"Meetup #{plain_id} · reminder"
+    assert posts[plain_id, True].embeds[0]["footer"]["text"] == f"Meetup #{plain_id} · for those who said Maybe"
     assert emu.dm_messages(going.id) == []
     # The nudge pings only Maybe members and carries the buttons to decide.
     nudge = posts[plain_id, True]
@@ -64,7 +68,7 @@ async def test_reminders_are_on_time_and_ping_exactly_who_they_should(
     for meetup_id in (plain_id, maybe_id):
         rows = {r.kind: r for r in await stored_reminders(bot_running, meetup_id)}
         before = rows[ReminderKind.BEFORE]
-        post = next(p for p in reminder_posts(emu, server, meetup_id) if reminder_id_of(p) == before.id)
+        post = next(p for p in reminder_posts(emu, server, meetup_id) if p.id == before.message_id)
         assert (before.state, before.message_id, before.late) == (ReminderState.SENT, post.id, False)
         lateness = (post.created_at - before.due_at).total_seconds()
         assert 0 <= lateness < 1, f"posted {lateness:.2f}s after its time"
@@ -166,7 +170,7 @@ async def test_a_poll_gets_a_reminder_an_hour_before_it_closes(
     async with bot.db.transaction() as session:
         soon = datetime.now(UTC) + timedelta(seconds=1)
         await session.execute(update(Reminder).values(due_at=soon, not_before=soon))
-    await bot.reminder_timers.sync()
+    await bot.runtime.reminder_timers.sync()
     await poll_until(lambda: reminder_posts_about_polls(emu, server), what="the poll's closing reminder")
     await asyncio.sleep(1.5)
     [post] = reminder_posts_about_polls(emu, server)
@@ -183,7 +187,7 @@ def reminder_posts_about_polls(emu: DiscordEmulator, server: Server) -> list[Mes
         for m in public_messages(emu, server.channel.id)
         if m.embeds
         and (m.embeds[0].get("footer") or {}).get("text", "").startswith("Poll #")
-        and "reminder #" in m.embeds[0]["footer"]["text"]
+        and m.embeds[0]["footer"]["text"].endswith(" · closing soon")
     ]
 
 

@@ -1,5 +1,6 @@
-"""Message rules Discord enforces that a JSON schema cannot express (documented under "Embed Limits" and
-"Components"). Breaking one is a 400 / 50035 like a schema violation, and is recorded the same way."""
+"""Rules Discord enforces that a JSON schema cannot express: a message's (documented under "Embed Limits"
+and "Components") and a scheduled event's recurrence rule (`recurrence_rules.py`). Breaking one is a
+400 / 50035 like a schema violation, and is recorded the same way."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .models import MessageFlags
+from .recurrence_rules import recurrence_violations
 
 MAX_EMBED_CHARACTERS = 6000
 MAX_ACTION_ROWS = 5
@@ -25,6 +27,8 @@ _MESSAGE_BODIES = {
 
 def rule_violations(operation_id: str, body: Any) -> list[tuple[str, str, str]]:
     """(json path, Discord error code, message) for each broken rule."""
+    if found := recurrence_violations(operation_id, body):
+        return found
     prefix = _MESSAGE_BODIES.get(operation_id)
     if prefix is None or not isinstance(body, dict):
         return []
@@ -39,7 +43,7 @@ def rule_violations(operation_id: str, body: Any) -> list[tuple[str, str, str]]:
 
 def _check(message: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
     embeds = message.get("embeds") or []
-    if isinstance(embeds, list) and sum(_embed_characters(e) for e in embeds if isinstance(e, dict)) > (
+    if isinstance(embeds, list) and sum(embed_characters(e) for e in embeds if isinstance(e, dict)) > (
         MAX_EMBED_CHARACTERS
     ):
         yield (
@@ -80,7 +84,7 @@ def _check(message: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
         seen.add(custom_id)
 
 
-def _embed_characters(embed: dict[str, Any]) -> int:
+def embed_characters(embed: dict[str, Any]) -> int:
     """Discord counts title, description, field names and values, footer text and author name."""
     total = len(str(embed.get("title") or "")) + len(str(embed.get("description") or ""))
     for field in embed.get("fields") or []:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -23,6 +24,7 @@ from .models import AppCommand, Channel, ChannelType, Guild, Member, MessageReco
 from .permissions import DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, Overwrite
 from .ratelimits import RateLimiter
 from .records import CallRecord, UnhandledRequest, ValidationStats
+from .rest_roles import MEMBER_ROLE_LIMIT, MEMBER_ROLE_PER, MEMBER_ROLE_ROUTES
 from .rest_routes import all_handlers
 from .rest_server import API_PREFIX, RestServer
 from .schema import SchemaViolation, SpecValidator
@@ -78,6 +80,10 @@ class DiscordEmulator(WaitingMixin, TroubleMixin):
         self.actors = Actors(self.state, self.messages, self.interactions, attachment_size_limit)
         self.world = World(self.state, self.gateway, self.messages)
         self.rate_limits = RateLimiter()
+        for route in MEMBER_ROLE_ROUTES:
+            self.rate_limits.configure(route, limit=MEMBER_ROLE_LIMIT, per=MEMBER_ROLE_PER)
+        # (guild, user, role, added) for every member-role change the bot made, in order.
+        self.member_role_changes: list[tuple[int, int, int, bool]] = []
         self.faults = FaultInjector()
         self.calls: list[CallRecord] = []
         self.schema_errors: list[SchemaViolation] = []
@@ -186,10 +192,20 @@ class DiscordEmulator(WaitingMixin, TroubleMixin):
         return self.world.create_channel(guild_id, name, kind=ChannelType.GUILD_CATEGORY)
 
     def create_role(
-        self, guild_id: int, name: str, *, permissions: int = 0, mentionable: bool = False, color: int = 0
+        self,
+        guild_id: int,
+        name: str,
+        *,
+        permissions: int = 0,
+        mentionable: bool = False,
+        color: int = 0,
+        below_bot: bool = False,
     ) -> Role:
-        """A role (GUILD_ROLE_CREATE); give it to members with `create_member(roles=...)`."""
-        return self.world.create_role(guild_id, name, permissions=permissions, mentionable=mentionable, color=color)
+        """A role (GUILD_ROLE_CREATE), at the top, or at the bottom with `below_bot` (where the bot
+        may give it); give it to members with `create_member(roles=...)`."""
+        return self.world.create_role(
+            guild_id, name, permissions=permissions, mentionable=mentionable, color=color, below_bot=below_bot
+        )
 
     def create_user(self, username: str, *, accepts_dms: bool = True, locale: str = "en-US") -> User:
         """A user who shares no server with the bot (DMs to them fail with 50007)."""
@@ -258,7 +274,7 @@ class DiscordEmulator(WaitingMixin, TroubleMixin):
         Raises CommandNotRegistered for unknown commands or subcommands and ValueError for options the
         Discord client would not let a user send. guild_id=None runs it in the user's DM with the bot.
         """
-        return self.actors.slash_command(guild_id, channel_id, user_id, command, **options)
+        return await _given_way(self.actors.slash_command(guild_id, channel_id, user_id, command, **options))
 
     async def autocomplete(
         self,
@@ -283,29 +299,33 @@ class DiscordEmulator(WaitingMixin, TroubleMixin):
         self, guild_id: int | None, channel_id: int, user_id: int, name: str, target_user_id: int
     ) -> InteractionHandle:
         """User context-menu command "name" on a member."""
-        return self.actors.context_menu(guild_id, channel_id, user_id, name, target_user_id=target_user_id)
+        return await _given_way(
+            self.actors.context_menu(guild_id, channel_id, user_id, name, target_user_id=target_user_id)
+        )
 
     async def message_command(
         self, guild_id: int | None, channel_id: int, user_id: int, name: str, target_message_id: int
     ) -> InteractionHandle:
         """Message context-menu command "name" on a message."""
-        return self.actors.context_menu(guild_id, channel_id, user_id, name, target_message_id=target_message_id)
+        return await _given_way(
+            self.actors.context_menu(guild_id, channel_id, user_id, name, target_message_id=target_message_id)
+        )
 
     async def click_button(self, channel_id: int, message_id: int, custom_id: str, user_id: int) -> InteractionHandle:
         """Click a button of a message (it must exist, be enabled, and be visible to the user)."""
-        return self.actors.click_button(channel_id, message_id, custom_id, user_id)
+        return await _given_way(self.actors.click_button(channel_id, message_id, custom_id, user_id))
 
     async def select(
         self, channel_id: int, message_id: int, custom_id: str, values: list[Any], user_id: int
     ) -> InteractionHandle:
         """Choose `values` in a select menu (string options by value; user/role/channel selects by id)."""
-        return self.actors.select(channel_id, message_id, custom_id, values, user_id)
+        return await _given_way(self.actors.select(channel_id, message_id, custom_id, values, user_id))
 
     async def submit_modal(
         self, from_interaction: InteractionHandle, values: dict[str, Any], *, custom_id: str | None = None
     ) -> InteractionHandle:
         """Fill in and submit the modal the bot answered `from_interaction` with; `values` by custom_id."""
-        return self.actors.submit_modal(from_interaction, values, custom_id=custom_id)
+        return await _given_way(self.actors.submit_modal(from_interaction, values, custom_id=custom_id))
 
     async def add_reaction(self, channel_id: int, message_id: int, emoji: str, user_id: int) -> bool:
         """React as a member ("✅", or "name:id" for a custom emoji); False if already reacted."""
@@ -355,3 +375,11 @@ class DiscordEmulator(WaitingMixin, TroubleMixin):
     def assert_clean(self) -> None:
         problems = self.problems()
         assert not problems, "the bot sent requests Discord would reject:\n  " + "\n  ".join(problems)
+
+
+async def _given_way(handle: InteractionHandle) -> InteractionHandle:
+    """Let the bot read the interaction just sent before the test sends the next: members' clicks
+    cost Discord's machines, not the bot's, and a test that sends a burst of 500 without giving way
+    would spend the first clicks' 3 seconds building the last ones."""
+    await asyncio.sleep(0)
+    return handle

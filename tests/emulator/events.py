@@ -13,6 +13,7 @@ from .payloads import (
     message_payload,
     role_payload,
     scheduled_event_payload,
+    thread_payload,
     user_payload,
 )
 from .snowflakes import iso
@@ -62,10 +63,14 @@ _GUILD_EVENT_INTENTS: dict[str, Intent] = {
             "THREAD_CREATE",
             "THREAD_UPDATE",
             "THREAD_DELETE",
+            "THREAD_MEMBER_UPDATE",
         ),
         Intent.GUILDS,
     ),
-    **dict.fromkeys(("GUILD_MEMBER_ADD", "GUILD_MEMBER_UPDATE", "GUILD_MEMBER_REMOVE"), Intent.GUILD_MEMBERS),
+    **dict.fromkeys(
+        ("GUILD_MEMBER_ADD", "GUILD_MEMBER_UPDATE", "GUILD_MEMBER_REMOVE", "THREAD_MEMBERS_UPDATE"),
+        Intent.GUILD_MEMBERS,
+    ),
     **dict.fromkeys(
         ("MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE", "MESSAGE_DELETE_BULK"), Intent.GUILD_MESSAGES
     ),
@@ -156,7 +161,7 @@ def guild_create_payload(state: EmulatorState, guild: Guild, *, intents: int, la
         "voice_states": [],
         "members": [member_payload(m, state.users[m.user_id]) for m in members],
         "channels": [channel_payload(state, c) for c in state.guild_channels(guild.id)],
-        "threads": [],
+        "threads": [thread_payload(c) for c in state.active_threads(guild.id)],
         "presences": [],
         "stage_instances": [],
         "guild_scheduled_events": [scheduled_event_payload(state, e) for e in events if not e.deleted],

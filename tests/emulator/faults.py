@@ -1,8 +1,11 @@
-"""Injected failures: answer the next matching requests with 429/5xx, before or after doing the work."""
+"""Injected failures: answer the next matching requests with 429/5xx, before or after doing the work;
+and changes to the world made just as a matching request arrives (`BeforeRequest`)."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,12 +49,43 @@ class Fault:
 
 
 @dataclass
+class BeforeRequest:
+    """Something that happens just as the next matching request arrives, before Discord looks at it:
+    an admin takes a permission away or deletes the channel in the moment between the bot's own
+    check and its post, or the request is held (an awaitable `action`) while another one overtakes it.
+    The request is then served by the emulator's own rules, as the world now is."""
+
+    method: str
+    template: str
+    action: Callable[[], Awaitable[None] | None]
+    channel_id: int | None = None
+    fired: bool = False
+
+    def matches(self, method: str, template: str, params: dict[str, str]) -> bool:
+        return (
+            not self.fired
+            and self.method == method
+            and self.template == template
+            and (self.channel_id is None or params.get("channel_id") == str(self.channel_id))
+        )
+
+
+@dataclass
 class FaultInjector:
     faults: list[Fault] = field(default_factory=list)
+    before: list[BeforeRequest] = field(default_factory=list)
 
     def add(self, fault: Fault) -> Fault:
         self.faults.append(fault)
         return fault
+
+    async def run_before(self, method: str, template: str, params: dict[str, str]) -> None:
+        for hook in self.before:
+            if hook.matches(method, template, params):
+                hook.fired = True
+                done = hook.action()
+                if inspect.isawaitable(done):
+                    await done
 
     def take(self, method: str, template: str, params: dict[str, str], *, after_processing: bool) -> Fault | None:
         for fault in self.faults:
@@ -70,6 +104,7 @@ class FaultInjector:
 
     def clear(self) -> None:
         self.faults.clear()
+        self.before.clear()
 
 
 async def held_fault_response(fault: Fault) -> web.Response:

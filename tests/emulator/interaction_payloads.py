@@ -119,6 +119,10 @@ class Resolved:
                 "last_message_id",
                 "rate_limit_per_user",
                 "guild_id",
+                "owner_id",  # a thread's
+                "thread_metadata",
+                "member_count",
+                "message_count",
             )
         }
         partial.setdefault("last_message_id", None)

@@ -87,6 +87,7 @@ class MessageService:
             self.state.ids, body.get("attachments"), files, ephemeral=bool(flags & MessageFlags.EPHEMERAL)
         )
         self._apply_pings(message, channel)
+        message.notified = Pings(list(message.pinged_user_ids), list(message.pinged_role_ids), message.mention_everyone)
         self.state.add_message(message)
         if nonce is not None and body.get("enforce_nonce"):
             self._remember_nonce(author_id, nonce, message.id)

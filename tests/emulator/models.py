@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .mentions import Pings
 from .permissions import Overwrite
 
 
@@ -15,6 +16,14 @@ class ChannelType:
     GUILD_VOICE = 2
     GUILD_CATEGORY = 4
     GUILD_ANNOUNCEMENT = 5
+    ANNOUNCEMENT_THREAD = 10
+    PUBLIC_THREAD = 11
+    PRIVATE_THREAD = 12
+    GUILD_STAGE_VOICE = 13
+    GUILD_FORUM = 15
+
+
+THREAD_TYPES = (ChannelType.ANNOUNCEMENT_THREAD, ChannelType.PUBLIC_THREAD, ChannelType.PRIVATE_THREAD)
 
 
 class MessageFlags:
@@ -76,6 +85,18 @@ class Channel:
     recipient_ids: list[int] = field(default_factory=list)
     last_message_id: int | None = None
     deleted: bool = False
+    # A thread's own facts (the thread's parent is `parent_id`; one started from a message has its id).
+    owner_id: int | None = None
+    archived: bool = False
+    locked: bool = False
+    auto_archive_duration: int = 1440
+    archived_at: dt.datetime | None = None
+    thread_member_ids: list[int] = field(default_factory=list)
+    message_count: int = 0
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type in THREAD_TYPES
 
 
 @dataclass
@@ -146,6 +167,9 @@ class MessageRecord:
     mention_everyone: bool = False
     pinged_user_ids: list[int] = field(default_factory=list)
     pinged_role_ids: list[int] = field(default_factory=list)
+    # Who was notified: Discord pings when a message is created; an edit updates the mentions
+    # above but notifies nobody again.
+    notified: Pings | None = None
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     edited_at: dt.datetime | None = None
     edit_times: list[dt.datetime] = field(default_factory=list)

@@ -16,7 +16,7 @@ from .models import (
     ScheduledEvent,
     User,
 )
-from .snowflakes import iso
+from .snowflakes import iso, snowflake_time
 from .state import EmulatorState
 
 
@@ -110,6 +110,8 @@ def channel_payload(state: EmulatorState, channel: Channel) -> dict[str, Any]:
             "last_message_id": last,
             "recipients": recipients,
         }
+    if channel.is_thread:
+        return thread_payload(channel)
     payload: dict[str, Any] = {
         "id": str(channel.id),
         "type": channel.type,
@@ -132,6 +134,32 @@ def channel_payload(state: EmulatorState, channel: Channel) -> dict[str, Any]:
             rate_limit_per_user=channel.rate_limit_per_user,
         )
     return payload
+
+
+def thread_payload(thread: Channel) -> dict[str, Any]:
+    """A thread channel object: its parent, owner and `thread_metadata` instead of overwrites."""
+    created = iso(snowflake_time(thread.id))
+    return {
+        "id": str(thread.id),
+        "type": thread.type,
+        "flags": 0,
+        "guild_id": str(thread.guild_id),
+        "parent_id": str(thread.parent_id),
+        "owner_id": str(thread.owner_id) if thread.owner_id else None,
+        "name": thread.name or "",
+        "last_message_id": str(thread.last_message_id) if thread.last_message_id else None,
+        "rate_limit_per_user": thread.rate_limit_per_user,
+        "message_count": thread.message_count,
+        "total_message_sent": thread.message_count,
+        "member_count": min(50, len(thread.thread_member_ids)),
+        "thread_metadata": {
+            "archived": thread.archived,
+            "auto_archive_duration": thread.auto_archive_duration,
+            "archive_timestamp": iso(thread.archived_at) if thread.archived_at else created,
+            "locked": thread.locked,
+            "create_timestamp": created,
+        },
+    }
 
 
 def guild_payload(state: EmulatorState, guild: Guild) -> dict[str, Any]:

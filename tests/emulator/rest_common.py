@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import errors
-from .models import Channel, ChannelType
+from .models import THREAD_TYPES, Channel, ChannelType
 from .permissions import Permission, has
 from .rest_server import Handler
 from .state import EmulatorState
@@ -15,6 +15,7 @@ TEXT_CHANNEL_TYPES = (
     ChannelType.GUILD_ANNOUNCEMENT,
     ChannelType.GUILD_VOICE,
     ChannelType.DM,
+    *THREAD_TYPES,
 )
 
 

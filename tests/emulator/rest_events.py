@@ -9,6 +9,7 @@ from .answers import RestAnswer, no_content
 from .models import ScheduledEvent
 from .payloads import scheduled_event_payload
 from .permissions import P, has
+from .recurrence_rules import stored_rule
 from .rest_common import HandlerTable, require_bot_in_guild, require_guild_permissions
 from .rest_server import RestRequest
 
@@ -57,7 +58,7 @@ async def create_event(req: RestRequest) -> RestAnswer:
         description=body.get("description"),
         entity_metadata=body.get("entity_metadata"),
         channel_id=int(body["channel_id"]) if body.get("channel_id") else None,
-        recurrence_rule=body.get("recurrence_rule"),
+        recurrence_rule=stored_rule(body.get("recurrence_rule")),
     )
     state.scheduled_events[event.id] = event
     state.guild(guild_id).scheduled_event_ids.append(event.id)
@@ -119,10 +120,11 @@ async def update_event(req: RestRequest) -> RestAnswer:
         "entity_type",
         "entity_metadata",
         "status",
-        "recurrence_rule",
     ):
         if key in body and (body[key] is not None or key in ("description", "scheduled_end_time")):
             setattr(event, key, body[key])
+    if "recurrence_rule" in body:  # null takes the rule away: the event happens once
+        event.recurrence_rule = stored_rule(body["recurrence_rule"])
     if "channel_id" in body:
         event.channel_id = int(body["channel_id"]) if body["channel_id"] else None
     _dispatch(req, "GUILD_SCHEDULED_EVENT_UPDATE", event)

@@ -18,6 +18,7 @@ from .rest_common import (
     visible_channel,
 )
 from .rest_server import RestRequest
+from .rest_threads import unarchive_on_message
 
 HANDLERS = HandlerTable()
 
@@ -42,7 +43,9 @@ async def create_message(req: RestRequest) -> RestAnswer:
     require_text_channel(channel)
     body: dict[str, Any] = req.body or {}
     if channel.guild_id is not None:
-        required = [P.SEND_MESSAGES]
+        required = [P.SEND_MESSAGES_IN_THREADS if channel.is_thread else P.SEND_MESSAGES]
+        if channel.is_thread and channel.locked and not has(state.bot_permissions_in(channel), P.MANAGE_THREADS):
+            raise errors.DiscordError(400, errors.THREAD_LOCKED, "Thread is locked")
         if req.files:
             required.append(P.ATTACH_FILES)
         if body.get("message_reference"):
@@ -50,6 +53,8 @@ async def create_message(req: RestRequest) -> RestAnswer:
         require_channel_permissions(state, channel, *required)
     check_dm_allowed(state, channel)
     message = req.emu.messages.create(channel, state.bot_user.id, body, req.files)
+    if channel.is_thread:
+        unarchive_on_message(req, channel)
     return _answer(req, message)
 
 

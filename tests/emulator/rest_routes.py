@@ -6,10 +6,29 @@ from .rest_server import Handler
 
 
 def all_handlers() -> dict[str, Handler]:
-    from . import rest_commands, rest_events, rest_guilds, rest_interactions, rest_messages, rest_pins
+    from . import (
+        rest_commands,
+        rest_events,
+        rest_guilds,
+        rest_interactions,
+        rest_messages,
+        rest_pins,
+        rest_roles,
+        rest_threads,
+    )
 
     handlers: dict[str, Handler] = {}
-    for module in (rest_commands, rest_events, rest_guilds, rest_interactions, rest_messages, rest_pins):
+    modules = (
+        rest_commands,
+        rest_events,
+        rest_guilds,
+        rest_interactions,
+        rest_messages,
+        rest_pins,
+        rest_roles,
+        rest_threads,
+    )
+    for module in modules:
         overlap = set(handlers) & set(module.HANDLERS)
         assert not overlap, f"operations handled twice: {overlap}"
         handlers.update(module.HANDLERS)

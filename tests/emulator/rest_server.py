@@ -127,6 +127,7 @@ class RestServer:
         if not authorized and (not operation.auth_optional or "Authorization" in request.headers):
             raise errors.unauthorized()
         self._check_path_params(call, params)
+        await emu.faults.run_before(call.method, operation.template, params)
         fault = emu.faults.take(call.method, operation.template, params, after_processing=False)
         if fault is not None:
             if fault.status == 429:

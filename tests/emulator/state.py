@@ -142,6 +142,13 @@ class EmulatorState:
         guild = self.guild(guild_id)
         return [self.channels[c] for c in guild.channel_ids if not self.channels[c].deleted]
 
+    def active_threads(self, guild_id: int) -> list[Channel]:
+        return [
+            c
+            for c in self.channels.values()
+            if c.is_thread and c.guild_id == guild_id and not c.deleted and not c.archived
+        ]
+
     def messages_in(self, channel_id: int, *, include_deleted: bool = False) -> list[MessageRecord]:
         ids = self.channel_message_ids.get(channel_id, [])
         records = (self.messages[i] for i in ids)
@@ -178,6 +185,8 @@ class EmulatorState:
         member = guild.members.get(user_id)
         if member is None:
             return 0
+        if channel.is_thread and channel.parent_id in self.channels:
+            return self.permissions_in(self.channels[channel.parent_id], user_id)  # a thread has its parent's
         base = self.guild_permissions(guild.id, user_id)
         overwrites = list(channel.overwrites)
         if channel.parent_id is not None and not overwrites and channel.parent_id in self.channels:

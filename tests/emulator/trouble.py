@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .faults import Fault, FaultInjector
+from collections.abc import Awaitable, Callable
+
+from .faults import BeforeRequest, Fault, FaultInjector
 from .gateway import Gateway
 from .ratelimits import BucketConfig, RateLimiter
 from .spec import ApiSpec
@@ -60,6 +62,23 @@ class TroubleMixin:
                 channel_id=channel_id,
             )
         )
+
+    def before_request(
+        self,
+        method: str,
+        path_template: str,
+        action: Callable[[], Awaitable[None] | None],
+        *,
+        channel_id: int | None = None,
+    ) -> BeforeRequest:
+        """Run `action` once, just as the next matching request arrives and before it is served
+        (awaited if it returns an awaitable): `emu.before_request("POST", "/channels/{channel_id}/messages",
+        lambda: emu.delete_channel(channel.id))` deletes the channel between the bot's check and its post."""
+        if self.spec.find(method, path_template) is None:
+            raise ValueError(f"{method} {path_template} is not a route in Discord's spec")
+        hook = BeforeRequest(method.upper(), path_template, action, channel_id)
+        self.faults.before.append(hook)
+        return hook
 
     async def gateway_reconnect(self, shard_id: int | None = None) -> None:
         """Send RECONNECT (op 7); discord.py closes and RESUMEs."""

@@ -135,14 +135,19 @@ class World:
         mentionable: bool = False,
         color: int = 0,
         hoist: bool = False,
+        below_bot: bool = False,
     ) -> Role:
         guild = self.state.guild(guild_id)
+        if below_bot:  # at the bottom, just above @everyone, as Discord places new roles
+            for other in guild.roles.values():
+                if other.id != guild_id:
+                    other.position += 1
         role = Role(
             id=self.state.ids.next(),
             guild_id=guild_id,
             name=name,
             permissions=permissions,
-            position=len(guild.roles),
+            position=1 if below_bot else len(guild.roles),
             color=color,
             mentionable=mentionable,
             hoist=hoist,
@@ -206,7 +211,40 @@ class World:
     def delete_channel(self, channel_id: int) -> None:
         channel = self.state.channel(channel_id)
         channel.deleted = True
+        if channel.is_thread:
+            data = {"id": str(channel.id), "guild_id": str(channel.guild_id), "parent_id": str(channel.parent_id)}
+            self.gateway.dispatch("THREAD_DELETE", {**data, "type": channel.type}, guild_id=channel.guild_id)
+            return
         self.gateway.dispatch("CHANNEL_DELETE", channel_payload(self.state, channel), guild_id=channel.guild_id)
+
+    def start_thread(self, channel_id: int, message_id: int, name: str, *, by: int) -> Channel:
+        """A member starts a public thread on a message (THREAD_CREATE), as the client does."""
+        parent = self.state.channel(channel_id)
+        message = self.state.message(channel_id, message_id)
+        thread = Channel(
+            id=message.id,
+            type=ChannelType.PUBLIC_THREAD,
+            guild_id=parent.guild_id,
+            name=name,
+            parent_id=parent.id,
+            owner_id=by,
+            thread_member_ids=[by],
+        )
+        self.state.channels[thread.id] = thread
+        self.gateway.dispatch("THREAD_CREATE", channel_payload(self.state, thread), guild_id=thread.guild_id)
+        return thread
+
+    def leave_thread(self, thread_id: int, user_id: int) -> None:
+        """A member leaves a thread themselves (as the client's Leave Thread does)."""
+        thread = self.state.channel(thread_id)
+        if user_id in thread.thread_member_ids:
+            thread.thread_member_ids.remove(user_id)
+            data = {"id": str(thread.id), "guild_id": str(thread.guild_id), "removed_member_ids": [str(user_id)]}
+            self.gateway.dispatch(
+                "THREAD_MEMBERS_UPDATE",
+                {**data, "member_count": len(thread.thread_member_ids)},
+                guild_id=thread.guild_id,
+            )
 
     def delete_message(self, channel_id: int, message_id: int) -> None:
         self.messages.delete(self.state.message(channel_id, message_id))

@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.emulator import DiscordEmulator, Permission
+from tests.emulator import DEFAULT_BOT_PERMISSIONS, DiscordEmulator, Permission
 from tests.emulator.rest_routes import all_handlers
 from tests.emulator.spec import Operation
 
@@ -143,6 +143,8 @@ async def _exercise_successes(api: Api, emu: DiscordEmulator, world: World) -> N
     assert (await api("PUT", f"{pins}/{message['id']}"))[0] == 204
     assert (await api("GET", pins))[0] == 200
     assert (await api("DELETE", f"{pins}/{message['id']}"))[0] == 204
+    await _exercise_threads(api, world, int(message["id"]))
+    await _exercise_roles(api, emu, world)
 
     status, dm = await api("POST", "/users/@me/channels", {"recipient_id": str(world.alice.id)})
     assert status == 200
@@ -165,6 +167,31 @@ async def _exercise_successes(api: Api, emu: DiscordEmulator, world: World) -> N
     assert (await api("DELETE", event_path))[0] == 204
     await _exercise_interactions(api, emu, world, int(message["id"]))
     assert (await api("DELETE", base))[0] == 204
+
+
+async def _exercise_threads(api: Api, world: World, message_id: int) -> None:
+    base = f"/channels/{world.channel.id}/messages/{message_id}/threads"
+    status, thread = await api("POST", base, {"name": "Dinner", "auto_archive_duration": 10080})
+    assert status == 201, thread
+    members = f"/channels/{thread['id']}/thread-members"
+    assert (await api("PUT", f"{members}/{world.alice.id}"))[0] == 204
+    assert (await api("GET", f"{members}/{world.alice.id}"))[0] == 200
+    assert (await api("GET", members))[0] == 200
+    assert (await api("DELETE", f"{members}/{world.alice.id}"))[1]["code"] == 50013  # needs Manage Threads
+    assert (await api("PATCH", f"/channels/{thread['id']}", {"archived": True}))[0] == 200
+    assert (await api("PUT", f"{members}/{world.alice.id}"))[1]["code"] == 50083
+
+
+async def _exercise_roles(api: Api, emu: DiscordEmulator, world: World) -> None:
+    guild = world.guild.id
+    bot_role = next(r.id for r in emu.state.guild(guild).roles.values() if r.bot_id == emu.state.bot_user.id)
+    emu.set_role_permissions(guild, bot_role, DEFAULT_BOT_PERMISSIONS | Permission.MANAGE_ROLES)
+    status, role = await api("POST", f"/guilds/{guild}/roles", {"name": "Dinner"})
+    assert status == 200, role
+    member_role = f"/guilds/{guild}/members/{world.alice.id}/roles/{role['id']}"
+    assert (await api("PUT", member_role))[0] == 204
+    assert (await api("DELETE", member_role))[0] == 204
+    assert (await api("DELETE", f"/guilds/{guild}/roles/{role['id']}"))[0] == 204
 
 
 async def _exercise_interactions(api: Api, emu: DiscordEmulator, world: World, message_id: int) -> None:

@@ -140,6 +140,31 @@ async def test_missing_permissions_give_discords_403s(
     ]
 
 
+async def test_removing_a_member_s_reaction_needs_manage_messages(
+    emu: DiscordEmulator, world: World, start_client: ClientFactory
+) -> None:
+    client = await start_client()
+    channel = await _channel(client, world)
+    sent = await channel.send("Karaoke?")
+    await emu.add_reaction(world.channel.id, sent.id, "✅", world.alice.id)
+    message = channel.get_partial_message(sent.id)
+    with pytest.raises(discord.Forbidden) as refused:
+        await message.remove_reaction("✅", discord.Object(world.alice.id))
+    assert refused.value.code == 50013 and emu.message(sent.id).reactions["✅"].user_ids == [world.alice.id]
+
+    emu.set_channel_overwrite(world.channel.id, emu.bot_user_id, allow=int(Permission.MANAGE_MESSAGES))
+    removed = asyncio.ensure_future(client.wait_for("raw_reaction_remove", check=lambda e: e.user_id == world.alice.id))
+    await asyncio.sleep(0.1)  # the overwrite reaches the client's cache
+    await message.remove_reaction("✅", discord.Object(world.alice.id))
+    event = await asyncio.wait_for(removed, 2)
+    assert (event.message_id, str(event.emoji)) == (sent.id, "✅")
+    assert "✅" not in emu.message(sent.id).reactions
+    assert [
+        c.status
+        for c in emu.calls_to("DELETE /channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}/{user_id}")
+    ] == [403, 204]
+
+
 async def test_administrator_bypasses_overwrites(emu: DiscordEmulator, world: World) -> None:
     channel = emu.state.channels[world.channel.id]
     emu.set_channel_overwrite(channel.id, world.guild.id, deny=int(Permission.VIEW_CHANNEL))

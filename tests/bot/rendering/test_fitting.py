@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from bot.rendering.fitting import (
     Unfittable,
-    embed_characters,
     fit_choices,
     fit_filename,
     fit_interaction_response,
@@ -20,6 +19,7 @@ from bot.rendering.fitting import (
 )
 from tests.bot.rendering.scripts import text_near
 from tests.bot.rendering.wire_checks import CHANNEL_MESSAGE, INTERACTION_RESPONSE, choice_refusals, refusals
+from tests.emulator.discord_rules import embed_characters
 
 
 def around(limit: int) -> st.SearchStrategy[str]:

@@ -12,6 +12,7 @@ from bot.rendering.calendar import google_calendar_link, render_ics
 from bot.rendering.limits import EMBED_FIELD_VALUE, EMBED_TOTAL, fit_mentions
 from bot.rendering.meetup_embed import render_meetup_embed
 from bot.rendering.notices import cancellation_notice, promotions_notice, with_mentions
+from bot.services.lifecycle import Phase
 from bot.services.roster import Roster, RosterEntry
 
 START = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
@@ -59,7 +60,7 @@ def embed_size(embed: object) -> int:
 
 def test_embed_shows_times_as_discord_timestamps_and_the_lists() -> None:
     roster = Roster(meetup(), going=entries(RsvpStatus.GOING, 2, 0), waitlist=entries(RsvpStatus.WAITLISTED, 1, 50))
-    data = render_meetup_embed(roster).to_dict()
+    data = render_meetup_embed(roster, Phase.SCHEDULED).to_dict()
     fields = {f["name"]: f["value"] for f in data["fields"]}
     assert fields["When"] == f"<t:{int(START.timestamp())}:F> (<t:{int(START.timestamp())}:R>)"
     assert fields["Where"] == "Coex Mall, Seoul"
@@ -79,7 +80,7 @@ def test_300_attendees_and_long_texts_fit_discords_limits() -> None:
         declined=entries(RsvpStatus.DECLINED, 40, 400),
         waitlist=entries(RsvpStatus.WAITLISTED, 100, 600),
     )
-    embed = render_meetup_embed(roster)
+    embed = render_meetup_embed(roster, Phase.SCHEDULED)
     assert embed_size(embed) <= EMBED_TOTAL
     for field in embed.to_dict()["fields"]:
         assert len(field["value"]) <= EMBED_FIELD_VALUE
@@ -97,7 +98,9 @@ def test_fit_mentions_says_how_many_are_left_out() -> None:
 
 
 def test_a_cancelled_meetup_says_so_with_the_reason() -> None:
-    data = render_meetup_embed(Roster(meetup(status=MeetupStatus.CANCELLED, cancel_reason="Rain"))).to_dict()
+    data = render_meetup_embed(
+        Roster(meetup(status=MeetupStatus.CANCELLED, cancel_reason="Rain")), Phase.CANCELLED
+    ).to_dict()
     assert data["description"].startswith("**This meetup is cancelled.** Rain")
 
 

@@ -44,7 +44,7 @@ def poll_results(options: int, voters: int, *, works: float = 0.4, maybe: float 
 def shown_text_px(image: Image.Image, layout: poll_grid.GridLayout) -> float:
     """The smallest text's height in Discord's preview, which scales the image down to fit its box."""
     scale = min(1.0, poll_grid.PREVIEW_W / image.width, poll_grid.PREVIEW_H / image.height)
-    return layout.smallest_text_px * poll_grid.RENDER_SCALE * scale
+    return min(poll_grid.TITLE_PX, poll_grid.TEXT_PX) * poll_grid.RENDER_SCALE * scale
 
 
 def test_a_25_option_poll_with_300_voters_is_legible_at_preview_size() -> None:

@@ -16,6 +16,7 @@ from bot.db.models import Meetup, Poll, Reminder, Rsvp, RsvpStatus
 from bot.interaction_errors import message_for_error
 from bot.rendering.attendees import render_attendees_text
 from bot.rendering.calendar import ics_filename, render_calendar_reply, render_ics
+from bot.rendering.components import meetup_view, poll_view
 from bot.rendering.fitting import fit_interaction_response, fit_message
 from bot.rendering.followup_texts import (
     followup_dm,
@@ -33,15 +34,21 @@ from bot.rendering.notices import Post, cancellation_notice, promotions_notice, 
 from bot.rendering.poll_confirmation import render_poll_posted
 from bot.rendering.poll_embed import render_poll_closed_summary, render_poll_embed, render_results_detail
 from bot.rendering.reminder_lists import render_reminder_list
-from bot.rendering.reminder_posts import ReminderPost, render_dm_reminder, render_meetup_reminder, render_poll_reminder
+from bot.rendering.reminder_posts import (
+    DmPlace,
+    ReminderPost,
+    render_dm_reminder,
+    render_meetup_reminder,
+    render_poll_reminder,
+)
 from bot.rendering.time_format import full_and_relative, message_link
-from bot.services.attendance import HistoryEntry, Phase
+from bot.services.attendance import HistoryEntry
 from bot.services.errors import DomainError
 from bot.services.followups import Audience, AudienceKind, SessionRecord
+from bot.services.lifecycle import Phase, Standing
+from bot.services.meetups import MyMeetup
 from bot.services.polls import PollResults
 from bot.services.roster import Roster
-from bot.ui.meetup_buttons import meetup_view
-from bot.ui.poll_controls import poll_view
 from tests.bot.rendering.domain import (
     INSTANTS,
     RECORD_NUMBERS,
@@ -52,7 +59,7 @@ from tests.bot.rendering.domain import (
     reminders,
     rosters,
 )
-from tests.bot.rendering.scripts import SNOWFLAKES, text_near
+from tests.bot.rendering.scripts import SNOWFLAKES, text_near, typed
 from tests.bot.rendering.wire_checks import (
     CHANNEL_MESSAGE,
     INTERACTION_RESPONSE,
@@ -87,7 +94,7 @@ def posted(posts: list[Post]) -> None:
 @given(rosters(), st.sampled_from(Phase))
 def test_the_meetup_message(roster: Roster, phase: Phase) -> None:
     embed = render_meetup_embed(roster, phase)
-    view = meetup_view(roster.meetup.id, phase=phase, cancelled=phase == Phase.CLOSED)
+    view = meetup_view(roster.meetup.id, phase=phase)
     accepted_in_a_channel(channel_message(embeds=[embed], view=view))
 
 
@@ -104,9 +111,12 @@ def test_the_list_of_upcoming_meetups(rows: list[tuple[Meetup, int, str | None]]
     accepted_as_a_private_reply(private_reply(render_upcoming(rows)))
 
 
-@given(st.lists(st.tuples(meetups(), st.sampled_from(RsvpStatus), LINKS), max_size=30))
-def test_a_member_s_own_meetups(rows: list[tuple[Meetup, RsvpStatus, str | None]]) -> None:
-    answers = [(m, Rsvp(meetup_id=m.id, user_id=1, status=status), link) for m, status, link in rows]
+@given(st.lists(st.tuples(meetups(), st.sampled_from(RsvpStatus), st.sampled_from(Standing), LINKS), max_size=30))
+def test_a_member_s_own_meetups(rows: list[tuple[Meetup, RsvpStatus, Standing, str | None]]) -> None:
+    answers = [
+        (MyMeetup(m, Rsvp(meetup_id=m.id, user_id=1, status=status), standing), link)
+        for m, status, standing, link in rows
+    ]
     accepted_as_a_private_reply(private_reply(render_my_meetups(answers)))
 
 
@@ -164,9 +174,12 @@ def test_reminders(reminder: Reminder, meetup: Meetup, user_ids: list[int], link
     reminder_posted(post)
 
 
-@given(reminders(), meetups(), LINKS, st.booleans())
-def test_reminders_by_dm(reminder: Reminder, meetup: Meetup, link: str | None, late: bool) -> None:
-    reminder_posted(render_dm_reminder(reminder, meetup, link=link, late=late))
+DM_PLACES = st.builds(DmPlace, SNOWFLAKES, st.one_of(st.none(), typed(100)), st.one_of(st.none(), typed(100)))
+
+
+@given(reminders(), meetups(), DM_PLACES, LINKS, st.booleans())
+def test_reminders_by_dm(reminder: Reminder, meetup: Meetup, place: DmPlace, link: str | None, late: bool) -> None:
+    reminder_posted(render_dm_reminder(reminder, meetup, place=place, link=link, late=late))
 
 
 @given(reminders(), poll_results(), LINKS, st.booleans())
@@ -198,9 +211,12 @@ def test_follow_up_texts(
     accepted_in_a_channel(channel_message(dm))
 
 
-@given(SNOWFLAKES, st.lists(st.tuples(meetups(), st.sampled_from([None, *RsvpStatus]), st.booleans()), max_size=30))
-def test_a_member_s_history(user_id: int, rows: list[tuple[Meetup, RsvpStatus | None, bool]]) -> None:
-    entries = [HistoryEntry(m, s.value if s else None, came) for m, s, came in rows]
+@given(
+    SNOWFLAKES,
+    st.lists(st.tuples(meetups(), st.sampled_from([None, *RsvpStatus]), st.sampled_from(Standing)), max_size=30),
+)
+def test_a_member_s_history(user_id: int, rows: list[tuple[Meetup, RsvpStatus | None, Standing]]) -> None:
+    entries = [HistoryEntry(m, s.value if s else None, standing) for m, s, standing in rows]
     links = {m.id: message_link(m.guild_id, m.channel_id, m.message_id or 1) for m, _, _ in rows}
     accepted_as_a_private_reply(private_reply(render_history(user_id, entries, links)))
 

@@ -13,7 +13,7 @@ from bot.db.models import Meetup, Poll, RsvpSource, VoteKind
 from bot.rendering.attendees import CSV_COLUMNS, render_attendees_csv
 from bot.rendering.followup_texts import followup_invitation
 from bot.services import attendance
-from bot.services.attendance import Phase, check_in, mark_attendance, phase_of
+from bot.services.attendance import check_in, mark_attendance
 from bot.services.errors import DomainError, NotOrganizer
 from bot.services.followups import (
     AudienceKind,
@@ -26,10 +26,20 @@ from bot.services.followups import (
 )
 from bot.services.meetup_input import MeetupInput
 from bot.services.poll_finalize import finalize_poll
-from bot.services.polls import VoteRequest, choices_of, create_poll, poll_options, vote
+from bot.services.polls import VoteRequest, create_poll, poll_options
 from bot.services.roster import load_roster
-from bot.services.rsvps import Answer, rsvp_to_meetup
-from tests.bot.services.factories import CHANNEL, GUILD, MEMBER, NOW, ORGANIZER, make_meetup
+from bot.services.rsvps import Answer
+from tests.bot.services.factories import (
+    CHANNEL,
+    GUILD,
+    MEMBER,
+    NOW,
+    ORGANIZER,
+    choices_of,
+    make_meetup,
+    rsvp_to_meetup,
+    vote,
+)
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -49,18 +59,17 @@ async def answer(sessionmaker: Sessions, meetup: Meetup, user_id: int, choice: A
 
 
 async def present(sessionmaker: Sessions, meetup: Meetup, user_ids: list[int]) -> None:
+    """The organizer marks them present as the meetup ends."""
     async with sessionmaker() as s, s.begin():
         await mark_attendance(
-            s, guild_id=GUILD, meetup_id=meetup.id, actor=ORGANIZER, user_ids=user_ids, present=True, now=NOW
+            s,
+            guild_id=GUILD,
+            meetup_id=meetup.id,
+            actor=ORGANIZER,
+            user_ids=user_ids,
+            present=True,
+            now=meetup.ends_at,
         )
-
-
-def test_the_phases_of_a_meetup(sessionmaker: Sessions) -> None:
-    meetup = Meetup(starts_at=NOW, ends_at=NOW + timedelta(hours=2))
-    assert phase_of(meetup, NOW - timedelta(minutes=31)) == Phase.UPCOMING
-    assert phase_of(meetup, NOW - timedelta(minutes=30)) == Phase.CHECK_IN
-    assert phase_of(meetup, NOW + timedelta(hours=2)) == Phase.ENDED
-    assert phase_of(meetup, NOW + timedelta(hours=4)) == Phase.CLOSED
 
 
 async def test_check_in_is_open_from_half_an_hour_before_to_two_hours_after(sessionmaker: Sessions) -> None:
@@ -87,13 +96,14 @@ async def test_organizers_mark_present_and_absent_and_marks_add_up(sessionmaker:
     meetup = await make_meetup(sessionmaker)
     await present(sessionmaker, meetup, [1, 2, 3])
     await present(sessionmaker, meetup, [3, 4])
+    later = meetup.ends_at + timedelta(days=3)  # organizers may fill attendance in after check-in closed
     async with sessionmaker() as s, s.begin():
         marked = await mark_attendance(
-            s, guild_id=GUILD, meetup_id=meetup.id, actor=ORGANIZER, user_ids=[2], present=False, now=NOW
+            s, guild_id=GUILD, meetup_id=meetup.id, actor=ORGANIZER, user_ids=[2], present=False, now=later
         )
         with pytest.raises(NotOrganizer):
             await mark_attendance(
-                s, guild_id=GUILD, meetup_id=meetup.id, actor=MEMBER, user_ids=[5], present=True, now=NOW
+                s, guild_id=GUILD, meetup_id=meetup.id, actor=MEMBER, user_ids=[5], present=True, now=later
             )
     assert (marked.changed, marked.present_total) == (1, 3)
     async with sessionmaker() as s:
@@ -106,9 +116,12 @@ async def test_every_audience_kind(sessionmaker: Sessions) -> None:
         await answer(sessionmaker, first, user_id, choice)
     await answer(sessionmaker, first, 15, Answer.DECLINED)
     await present(sessionmaker, first, [11, 16])  # 16 came without answering
+    over = first.ends_at + timedelta(minutes=1)
     async with sessionmaker() as s:
         audiences = {
-            kind: (await compute_audience(s, guild_id=GUILD, meetup_id=first.id, actor=ORGANIZER, kind=kind)).user_ids
+            kind: (
+                await compute_audience(s, guild_id=GUILD, meetup_id=first.id, actor=ORGANIZER, kind=kind, now=over)
+            ).user_ids
             for kind in AudienceKind
         }
     assert audiences == {
@@ -126,18 +139,23 @@ async def test_every_audience_kind(sessionmaker: Sessions) -> None:
             actor=ORGANIZER,
             typed=MeetupInput(when="2026-12-12 19:00"),
             channel_id=1,
-            now=NOW,
+            now=over,
         )
     assert (second.series_id, second.followup_of, second.title, second.capacity) == (first.id, first.id, first.title, 2)
     for user_id in (11, 12, 17):
         await answer(sessionmaker, second, user_id, Answer.GOING)
+    after_second = second.ends_at + timedelta(minutes=1)
     async with sessionmaker() as s:
         missed = await compute_audience(
-            s, guild_id=GUILD, meetup_id=second.id, actor=ORGANIZER, kind=AudienceKind.MISSED
+            s, guild_id=GUILD, meetup_id=second.id, actor=ORGANIZER, kind=AudienceKind.MISSED, now=after_second
         )
         with pytest.raises(NotOrganizer):
-            await compute_audience(s, guild_id=GUILD, meetup_id=second.id, actor=MEMBER, kind=AudienceKind.ALL)
-        records = await series_record(s, guild_id=GUILD, meetup_id=second.id)
+            await compute_audience(
+                s, guild_id=GUILD, meetup_id=second.id, actor=MEMBER, kind=AudienceKind.ALL, now=after_second
+            )
+        records = await series_record(s, guild_id=GUILD, meetup_id=second.id, actor=ORGANIZER)
+        with pytest.raises(NotOrganizer):
+            await series_record(s, guild_id=GUILD, meetup_id=second.id, actor=MEMBER)
     assert missed.user_ids == (12, 17)
     assert [r.meetup.id for r in records] == [first.id, second.id]
 
@@ -199,9 +217,12 @@ async def finalize(sessionmaker: Sessions, poll: Poll, option: int) -> Meetup:
 
 
 async def proposal_for(sessionmaker: Sessions, meetup: Meetup, kind: AudienceKind) -> Proposal | None:
+    """The proposal as the meetup ends."""
     async with sessionmaker() as s:
-        audience = await compute_audience(s, guild_id=GUILD, meetup_id=meetup.id, actor=ORGANIZER, kind=kind)
-        return await propose_time(s, audience, now=NOW)
+        audience = await compute_audience(
+            s, guild_id=GUILD, meetup_id=meetup.id, actor=ORGANIZER, kind=kind, now=meetup.ends_at
+        )
+        return await propose_time(s, audience, now=meetup.ends_at)
 
 
 async def test_a_proposal_never_offers_the_meetup_s_own_time(sessionmaker: Sessions) -> None:
@@ -237,7 +258,7 @@ async def test_a_proposal_for_a_later_session_reads_that_session_s_own_poll(sess
             options_text="Dec 10 19:00; Dec 11 19:00; Dec 13 19:00",
             channel_id=CHANNEL,
             default_timezone="UTC",
-            now=NOW,
+            now=first.ends_at,
         )
     await cast_votes(sessionmaker, second_poll, {1: [(21, yes)], 2: [(22, yes), (23, yes)], 3: [(21, yes)]})
     second = await finalize(sessionmaker, second_poll, 1)
@@ -248,3 +269,29 @@ async def test_a_proposal_for_a_later_session_reads_that_session_s_own_poll(sess
     assert proposal.option.starts_at == datetime(2026, 12, 11, 10, 0, tzinfo=UTC)  # 19:00 in Seoul
     assert proposal.works == 2
     assert [o.starts_at.day for o in proposal.candidates] == [11, 13]  # not Dec 10, the session's own time
+
+
+async def test_a_follow_up_poll_reads_its_options_in_the_first_meetup_s_zone_unless_one_names_its_own(
+    sessionmaker: Sessions,
+) -> None:
+    first_poll = await poll_with_votes(sessionmaker, "Dec 4 19:00; Dec 5 19:00", {1: [(11, VoteKind.YES)]})
+    first = await finalize(sessionmaker, first_poll, 1)
+    async with sessionmaker() as s, s.begin():
+        second_poll = await create_followup_poll(
+            s,
+            guild_id=GUILD,
+            meetup_id=first.id,
+            actor=ORGANIZER,
+            typed=MeetupInput(),
+            options_text="Dec 10 19:00; Dec 11 19:00 UTC; Dec 12 10:00 +01:00",
+            channel_id=CHANNEL,
+            default_timezone="UTC",
+            now=first.ends_at,
+        )
+        options = await poll_options(s, poll_id=second_poll.id)
+    assert second_poll.timezone == first.timezone == "Asia/Seoul"
+    assert [o.starts_at for o in options] == [
+        datetime(2026, 12, 10, 10, 0, tzinfo=UTC),  # 19:00 in Seoul
+        datetime(2026, 12, 11, 19, 0, tzinfo=UTC),
+        datetime(2026, 12, 12, 9, 0, tzinfo=UTC),
+    ]

@@ -8,7 +8,6 @@ from bot.db.models import AuditLogEntry, GuildSettings
 from bot.services.date_order import DateOrder
 from bot.services.errors import NotOrganizer, UnknownTimezone
 from bot.services.guild_settings import (
-    date_order_for,
     get_guild_config,
     set_date_order,
     set_guild_timezone,
@@ -83,12 +82,12 @@ async def test_the_date_order_follows_the_language_until_a_server_chooses(sessio
         session, guild_id=GUILD, actor=ORGANIZER, order=DateOrder.DAY_FIRST, default_timezone="UTC", locale="en-US"
     )
     assert chosen.reading_order("en-US") is DateOrder.DAY_FIRST
-    assert await date_order_for(session, guild_id=GUILD, locale="en-US") is DateOrder.DAY_FIRST
+    assert (await get_guild_config(session, guild_id=GUILD)).reading_order("en-US") is DateOrder.DAY_FIRST
     stored = await session.get(GuildSettings, GUILD)
     assert stored is not None and (stored.date_order, stored.locale) == ("DMY", "en-US")
     back = await set_date_order(session, guild_id=GUILD, actor=ORGANIZER, order=None, default_timezone="UTC")
     assert back.date_order is None
-    assert await date_order_for(session, guild_id=GUILD, locale=None) is DateOrder.MONTH_FIRST  # the stored en-US
+    assert (await get_guild_config(session, guild_id=GUILD)).reading_order(None) is DateOrder.MONTH_FIRST  # en-US
     audit = (
         await session.scalars(select(AuditLogEntry.details).where(AuditLogEntry.action == "settings.date_order"))
     ).all()

@@ -9,11 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import AuditLogEntry, Meetup, MeetupStatus, RsvpSource, RsvpStatus
 from bot.services.errors import CapacityTooLow, InvalidInput, MeetupClosed, NotOrganizer
 from bot.services.guild_settings import set_guild_timezone, set_organizer_role
+from bot.services.lifecycle import Standing
 from bot.services.meetup_input import MeetupInput
 from bot.services.meetups import cancel_meetup, create_meetup, edit_meetup, list_upcoming, my_upcoming, search_meetups
 from bot.services.organizers import MANAGE_GUILD, Actor
-from bot.services.rsvps import Answer, rsvp_to_meetup
-from tests.bot.services.factories import CHANNEL, GUILD, MEMBER, NOW, ORGANIZER, make_meetup
+from bot.services.rsvps import Answer
+from tests.bot.services.factories import CHANNEL, GUILD, MEMBER, NOW, ORGANIZER, make_meetup, rsvp_to_meetup
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -178,7 +179,7 @@ async def test_listing_searching_and_my_meetups(sessionmaker: Sessions) -> None:
     other_server = await make_meetup(sessionmaker, title="Karaoke", guild_id=GUILD + 1)
     await answer(sessionmaker, first.id, 101, Answer.MAYBE)
     async with sessionmaker() as s:
-        upcoming = await list_upcoming(s, guild_id=GUILD, now=NOW, visible_channel_ids={CHANNEL})
+        upcoming = await list_upcoming(s, guild_id=GUILD, actor=ORGANIZER, now=NOW, visible_channel_ids={CHANNEL})
         found = await search_meetups(s, guild_id=GUILD, text="kara", now=NOW, visible_channel_ids={CHANNEL})
         by_number = await search_meetups(
             s, guild_id=GUILD, text=f"#{second.id}", now=NOW, visible_channel_ids={CHANNEL}
@@ -193,4 +194,6 @@ async def test_listing_searching_and_my_meetups(sessionmaker: Sessions) -> None:
     assert [m.id for m in by_number] == [second.id]
     assert [m.id for m in percent] == [second.id]
     assert hidden == [] and too_big == []
-    assert [(m.id, r.status) for m, r in mine] == [(first.id, RsvpStatus.MAYBE)]
+    assert [(row.meetup.id, row.rsvp.status, row.standing) for row in mine] == [
+        (first.id, RsvpStatus.MAYBE, Standing.UPCOMING)
+    ]

@@ -14,15 +14,13 @@ from bot.services.polls import (
     PollResults,
     VoteRequest,
     apply_votes,
-    choices_of,
     close_poll,
     create_poll,
     poll_options,
     poll_results,
-    vote,
 )
 from bot.services.roster import load_roster
-from tests.bot.services.factories import CHANNEL, GUILD, MEMBER, NOW, ORGANIZER
+from tests.bot.services.factories import CHANNEL, GUILD, MEMBER, NOW, ORGANIZER, choices_of, vote
 
 Sessions = async_sessionmaker[AsyncSession]
 THREE = "Dec 4 19:00; Dec 5 12:30; Dec 5 19:00"

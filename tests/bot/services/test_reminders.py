@@ -15,7 +15,7 @@ from bot.services import reminders
 from bot.services.errors import InvalidInput
 from bot.services.guild_settings import set_reminder_defaults
 from bot.services.meetup_input import MeetupInput
-from bot.services.meetups import cancel_meetup, create_meetup, edit_meetup
+from bot.services.meetups import cancel_meetup, create_meetup, edit_meetup, record_message
 from bot.services.reminder_offsets import parse_offsets
 from tests.bot.services.factories import CHANNEL, GUILD, NOW, ORGANIZER
 
@@ -33,6 +33,8 @@ async def make(sessionmaker: Sessions, when: str, zone: str = "Europe/Berlin", *
             default_timezone="UTC",
             now=NOW,
         )
+        # Posted, as `/meetup create` does next: reminders of a meetup nobody can see yet never go.
+        await record_message(s, meetup_id=meetup.id, message_id=meetup.id + 10**17)
         return meetup.id
 
 

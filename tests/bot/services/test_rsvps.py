@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import Rsvp, RsvpSource, RsvpStatus
 from bot.services.errors import MeetupClosed, MeetupNotFound
 from bot.services.meetups import cancel_meetup
-from bot.services.rsvps import DOUBLE_CLICK_WINDOW, Answer, RsvpOutcome, rsvp_to_meetup, withdraw_from_meetup
-from tests.bot.services.factories import GUILD, NOW, ORGANIZER, make_meetup
+from bot.services.rsvps import DOUBLE_CLICK_WINDOW, Answer, RsvpOutcome
+from tests.bot.services.factories import GUILD, NOW, ORGANIZER, make_meetup, rsvp_to_meetup, withdraw_from_meetup
 
 Sessions = async_sessionmaker[AsyncSession]
 
