@@ -185,20 +185,28 @@ class MeetupBot(commands.AutoShardedBot):
             self.scheduler.shutdown(wait=False)
         if self.health is not None:
             await self.health.stop()
-        if self.started_work:
-            self.started_work = False
-            log.info("Shutting down: finishing the work in progress")
-            if not await runtime.in_flight.settled(quiet=SHUTDOWN_QUIET, limit=SHUTDOWN_TIMEOUT):
-                log.warning("%d interactions were still in progress at shutdown", runtime.in_flight.count)
-            await runtime.answers.drain()
-            await runtime.votes.drain()
-            await runtime.reminder_timers.drain()
-            await runtime.occurrence_timers.drain()
-            await runtime.meetup_messages.flush()
-            await runtime.attendee_roles.stop()  # finished by the reconcile at the next start
-            await runtime.threads.stop()  # likewise
-            await runtime.poll_messages.coalescer.flush()
-            await runtime.board.flush()
-            await runtime.reminder_timers.release_claims()
-            await runtime.occurrence_timers.release_claims()
-        await super().close()
+        try:
+            if self.started_work:
+                self.started_work = False
+                await self._finish_work_in_progress()
+        finally:
+            # Whatever failed on the way, the gateway is let go: a half-closed client would keep
+            # reconnecting, and the process would not end.
+            await super().close()
+
+    async def _finish_work_in_progress(self) -> None:
+        runtime = self.runtime
+        log.info("Shutting down: finishing the work in progress")
+        if not await runtime.in_flight.settled(quiet=SHUTDOWN_QUIET, limit=SHUTDOWN_TIMEOUT):
+            log.warning("%d interactions were still in progress at shutdown", runtime.in_flight.count)
+        await runtime.answers.drain()
+        await runtime.votes.drain()
+        await runtime.reminder_timers.drain()
+        await runtime.occurrence_timers.drain()
+        await runtime.meetup_messages.flush()
+        await runtime.attendee_roles.stop()  # finished by the reconcile at the next start
+        await runtime.threads.stop()  # likewise
+        await runtime.poll_messages.coalescer.flush()
+        await runtime.board.flush()
+        await runtime.reminder_timers.release_claims()
+        await runtime.occurrence_timers.release_claims()

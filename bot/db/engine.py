@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
 import time
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.util.concurrency import await_, in_greenlet
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WAL_SWITCH_ATTEMPTS = 20
@@ -62,7 +65,22 @@ def _create_sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+    @event.listens_for(engine.sync_engine, "invalidate")
+    def _on_invalidate(_dbapi_connection: Any, record: Any, _exception: BaseException | None) -> None:
+        # A unit of work cancelled mid-statement (a shutdown stopping a task) has its connection
+        # closed, not rolled back. SQLite keeps a connection whose statement is unfinished open
+        # after close, write lock and all, until the cursor is collected, and every other writer
+        # waited out the busy timeout. A rollback first gives the lock back at once.
+        _roll_back_before_close(record.driver_connection)
+
     return engine
+
+
+def _roll_back_before_close(driver_connection: Any) -> None:
+    if driver_connection is None or not in_greenlet():
+        return  # a connection collected as garbage: nothing can be awaited there
+    with contextlib.suppress(Exception):
+        await_(asyncio.shield(driver_connection.rollback()))
 
 
 def _use_wal(cursor: Any) -> None:

@@ -12,7 +12,6 @@ added twice. A thread deleted by hand is recorded gone (its posts go to the chan
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Literal
 
@@ -22,6 +21,7 @@ from bot.db.database import Database
 from bot.db.models import Meetup
 from bot.discord_access import DiscordAccess
 from bot.publishing.discord_codes import UNKNOWN_CHANNEL
+from bot.publishing.meetup_passes import MeetupPasses
 from bot.rendering.thread_names import meetup_thread_name
 from bot.services import meetup_threads
 
@@ -31,7 +31,6 @@ THREAD_ARCHIVED = 50083
 INVALID_CHANNEL_TYPE = 50024
 LONGEST_AUTO_ARCHIVE: Literal[10080] = 10080  # minutes (7 days), the longest Discord offers
 _THREADED = (discord.ChannelType.text, discord.ChannelType.news)
-_PASSES_AT_ONCE = 4
 
 NO_RIGHT = (
     "The meetup was posted without a thread: I need Create Public Threads and Send Messages in Threads in <#{channel}>."
@@ -44,11 +43,7 @@ class MeetupThreads:
     def __init__(self, db: Database, discord_access: DiscordAccess) -> None:
         self.db = db
         self.discord = discord_access
-        self._again: set[int] = set()
-        self._passes: dict[int, asyncio.Task[None]] = {}
-        # A thousand meetups redrawn together (their phase moved) must not take every database
-        # connection for a look that finds nothing to do in most of them.
-        self._slots = asyncio.Semaphore(_PASSES_AT_ONCE)
+        self._passes = MeetupPasses(self._sync, what="the thread members")
 
     async def open(self, meetup_id: int) -> str | None:
         """Open the thread on the posted meetup message and add who is Going; returns what to tell
@@ -95,16 +90,7 @@ class MeetupThreads:
 
     def sync_soon(self, meetup_id: int) -> None:
         """Add the meetup's Going members to its thread, now or right after the pass under way."""
-        if meetup_id in self._passes:
-            self._again.add(meetup_id)
-            return
-        self._passes[meetup_id] = asyncio.get_running_loop().create_task(
-            self._run(meetup_id), name=f"thread members of meetup {meetup_id}"
-        )
-
-    async def settled(self) -> None:
-        while self._passes:
-            await asyncio.gather(*self._passes.values(), return_exceptions=True)
+        self._passes.soon(meetup_id)
 
     async def reconcile_guild(self, guild_id: int) -> None:
         """At start (the server is this process's again): finish what a pass cut short left."""
@@ -114,13 +100,8 @@ class MeetupThreads:
             self.sync_soon(meetup_id)
 
     async def stop(self) -> None:
-        """At shutdown: who is left is added by the next pass (the next change, or the next start). Waits
-        for the passes to wind down: one stopped inside a transaction must have rolled it back
-        before the shutdown's own writes (SQLite has one writer)."""
-        passes = list(self._passes.values())
-        for task in passes:
-            task.cancel()
-        await asyncio.gather(*passes, return_exceptions=True)
+        """At shutdown: who is left is added by the next pass (the next change, or the next start)."""
+        await self._passes.stop()
 
     async def _archive(self, meetup_id: int, thread_id: int) -> None:
         """Archive the thread of a closed meetup; a failure is tried again at its next redraw."""
@@ -138,24 +119,6 @@ class MeetupThreads:
         if marked:
             log.info("The thread of meetup #%s was deleted; its posts go to the channel", meetup_id)
 
-    async def _run(self, meetup_id: int) -> None:
-        try:
-            while True:
-                self._again.discard(meetup_id)
-                try:
-                    async with self._slots:
-                        await self._sync(meetup_id)
-                except discord.HTTPException as exc:
-                    log.warning("Could not add members to the thread of meetup #%s: %s", meetup_id, exc)
-                    self._again.discard(meetup_id)  # the next change tries again; no retry storm
-                except Exception:
-                    log.exception("Adding members to the thread of meetup #%s failed", meetup_id)
-                    self._again.discard(meetup_id)
-                if meetup_id not in self._again:
-                    return
-        finally:
-            self._passes.pop(meetup_id, None)
-
     async def _sync(self, meetup_id: int) -> None:
         """Archive the thread of a closed meetup, else add who is Going and not yet added."""
         async with self.db.reading() as session:
@@ -168,6 +131,8 @@ class MeetupThreads:
             await self._archive(meetup_id, thread_id)
             return
         for user_id in user_ids:
+            if self._passes.stopping:
+                return
             try:
                 await self._add(thread_id, user_id)
             except discord.NotFound as exc:
