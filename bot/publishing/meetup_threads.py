@@ -1,7 +1,7 @@
 """A meetup's thread on Discord: opened on the meetup message, its Going members added without a
-ping, archived once the meetup is closed.
+ping, archived once the meetup is closed or cancelled.
 
-Members are added (and the thread of a closed meetup archived) by one sync per meetup at a
+Members are added (and the thread of a closed or cancelled meetup archived) by one sync per meetup at a
 time, told of every post and redraw of the meetup message (so of every change of answers,
 whatever made it, and of the close), the way attendee roles are: a burst of clicks costs one
 pass, and each member one request through the thread-members route, which adds without pinging;
@@ -103,10 +103,25 @@ class MeetupThreads:
         """At shutdown: who is left is added by the next pass (the next change, or the next start)."""
         await self._passes.stop()
 
-    async def _archive(self, meetup_id: int, thread_id: int) -> None:
-        """Archive the thread of a closed meetup; a failure is tried again at its next redraw."""
+    async def remove(self, thread_id: int) -> None:
+        """The thread of a meetup that was undone goes with it: deleted (Manage Threads), else
+        else archived (the bot started it, so it may)."""
         try:
-            await self.discord.http.edit_channel(thread_id, archived=True, reason="the meetup is closed")
+            await self.discord.http.delete_channel(thread_id, reason="the meetup was undone")
+            return
+        except discord.NotFound:
+            return
+        except discord.HTTPException as exc:
+            log.info("Could not delete the thread of an undone meetup (%s); archiving it", exc.text or exc.status)
+        try:
+            await self.discord.http.edit_channel(thread_id, archived=True, reason="the meetup was undone")
+        except discord.HTTPException as exc:
+            log.warning("Could not archive the thread of an undone meetup: %s", exc.text or exc.status)
+
+    async def _archive(self, meetup_id: int, thread_id: int) -> None:
+        """Archive the thread of a closed or cancelled meetup; a failure is tried again at its next redraw."""
+        try:
+            await self.discord.http.edit_channel(thread_id, archived=True, reason="the meetup is over")
         except discord.NotFound:
             await self.thread_gone(meetup_id, thread_id)
             return

@@ -37,9 +37,12 @@ async def mark_thread_gone(session: AsyncSession, *, meetup_id: int, thread_id: 
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+_ENDED = (MeetupStatus.FINISHED, MeetupStatus.CANCELLED)
+
+
 def to_archive(meetup: Meetup) -> bool:
-    """The meetup is closed and its thread still open: archive it."""
-    return has_live_thread(meetup) and meetup.status == MeetupStatus.FINISHED and not meetup.thread_archived
+    """The meetup is closed or cancelled and its thread still open: archive it."""
+    return has_live_thread(meetup) and meetup.status in _ENDED and not meetup.thread_archived
 
 
 def has_live_thread(meetup: Meetup) -> bool:
@@ -52,9 +55,9 @@ async def record_archived(session: AsyncSession, *, meetup_id: int) -> None:
 
 async def members_to_add(session: AsyncSession, *, meetup_id: int) -> list[int]:
     """The Going members not yet added to the meetup's thread, in the order they became Going;
-    none when the meetup has no thread (or it is gone, or the meetup is closed)."""
+    none when the meetup has no thread (or it is gone, or the meetup is closed or cancelled)."""
     meetup = await session.get(Meetup, meetup_id)
-    if meetup is None or not has_live_thread(meetup) or meetup.status == MeetupStatus.FINISHED:
+    if meetup is None or not has_live_thread(meetup) or meetup.status in _ENDED:
         return []
     added = select(MeetupThreadMember.user_id).where(MeetupThreadMember.meetup_id == meetup_id)
     rows = await session.scalars(
@@ -71,14 +74,13 @@ async def record_added(session: AsyncSession, *, meetup_id: int, user_id: int) -
 
 async def meetups_to_reconcile(session: AsyncSession, *, guild_id: int) -> list[int]:
     """The server's meetups whose thread may be behind their answers or their close (a pass cut
-    short by a restart): every one with a live thread that is scheduled, or closed and not archived."""
+    short by a restart): every one with a live thread that is not archived."""
     rows = await session.scalars(
         select(Meetup.id).where(
             Meetup.guild_id == guild_id,
             Meetup.thread_id.is_not(None),
             Meetup.thread_gone.is_(False),
             Meetup.thread_archived.is_(False),
-            Meetup.status.in_((MeetupStatus.SCHEDULED, MeetupStatus.FINISHED)),
         )
     )
     return list(rows)

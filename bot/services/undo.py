@@ -32,6 +32,7 @@ class PostToRemove:
     channel_id: int
     message_id: int | None
     scheduled_event_id: int | None = None
+    thread_id: int | None = None
 
 
 def _check(*, what: str, number: int, created_by: int, created_at: datetime, actor: Actor, now: datetime) -> None:
@@ -52,6 +53,7 @@ def _meetup_post(meetup: Meetup) -> PostToRemove:
         channel_id=meetup.channel_id,
         message_id=meetup.message_id,
         scheduled_event_id=meetup.scheduled_event_id,
+        thread_id=None if meetup.thread_gone else meetup.thread_id,
     )
 
 

@@ -31,6 +31,8 @@ async def undo_meetup_post(runtime: Runtime, *, guild_id: int, number: int, acto
     runtime.reminder_timers.refresh()
     runtime.board.refresh(guild_id)
     await runtime.events.remove(guild_id, post.scheduled_event_id)
+    if post.thread_id is not None:
+        await runtime.threads.remove(post.thread_id)
     return _removed("Meetup", post)
 
 

@@ -1,9 +1,10 @@
 """Meetup threads through Discord: opened on the meetup message and named after it, Going members
 added as they join (by click, by a promotion from the waitlist) and never pinged, a member who
 withdraws staying and one who leaves not put back, reminders and the starting-now post in the
-thread, archived at the close; without the permissions or in a channel without threads the
-meetup is posted without one and the organizer told; a thread deleted by hand sends reminders to
-the channel again; a restart in the middle of adding members finishes the job."""
+thread, archived at the close or a cancel, gone with an undo; without the permissions or in a
+channel without threads the meetup is posted without one and the organizer told; a thread deleted
+by hand sends reminders to the channel again; a restart in the middle of adding members finishes
+the job."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from tests.e2e.meetup_steps import (
 )
 from tests.e2e.reminder_steps import REMINDER_FOOTER, footer_of, starts_in, wait_for_state
 from tests.e2e.test_polls import make_poll, vote
-from tests.emulator import DiscordEmulator, MessageRecord, Permission
+from tests.e2e.test_undo import press_undo
+from tests.emulator import DEFAULT_BOT_PERMISSIONS, DiscordEmulator, MessageRecord, Permission
 from tests.emulator.models import Channel, ChannelType
 
 WAIT = 60.0  # the CI machine is slow: conditions are waited for, never timed
@@ -200,3 +202,39 @@ async def test_with_the_server_default_a_finalized_poll_gets_a_thread_with_its_c
     thread = thread_of(emu, message)
     assert thread is not None
     await wait_members(emu, thread, {m.id for m in voters}, "the voters carried over to be added")
+
+
+async def test_a_cancelled_meetup_has_its_thread_archived(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    _, message = await create_meetup(emu, server, title="Picnic", thread="on")
+    thread = thread_of(emu, message)
+    assert thread is not None
+    await click(emu, server, message, "Going", server.member)
+    await wait_members(emu, thread, {server.member.id}, "the member to be added")
+    await run_command(emu, server, server.organizer, "meetup cancel", meetup=meetup_id_of(message))
+    await poll_until(lambda: thread.archived, what="the thread to be archived", timeout=WAIT)
+    assert (await stored_meetup(bot_running, meetup_id_of(message))).thread_archived
+
+
+async def test_an_undone_meetup_takes_its_thread_with_it(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    bot_role = next(r for r in emu.state.guild(server.guild.id).roles.values() if r.bot_id == emu.bot_user_id)
+    emu.set_role_permissions(server.guild.id, bot_role.id, DEFAULT_BOT_PERMISSIONS | Permission.MANAGE_THREADS)
+    confirmation, message = await create_meetup(emu, server, title="Karaoke nihgt", thread="on")
+    thread = thread_of(emu, message)
+    assert thread is not None
+    await press_undo(emu, server, confirmation, server.organizer.id)
+    await poll_until(lambda: thread.deleted, what="the thread to be deleted", timeout=WAIT)
+
+
+async def test_without_manage_threads_an_undone_meetups_thread_is_archived(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    confirmation, message = await create_meetup(emu, server, title="Karaoke nihgt", thread="on")
+    thread = thread_of(emu, message)
+    assert thread is not None
+    await press_undo(emu, server, confirmation, server.organizer.id)
+    await poll_until(lambda: thread.archived, what="the thread to be archived", timeout=WAIT)
+    assert not thread.deleted

@@ -1,4 +1,5 @@
-"""Thread routes: start a thread from a message, its members, and archiving it (PATCH /channels/{id}).
+"""Thread routes: start a thread from a message, its members, archiving it (PATCH /channels/{id}) and
+deleting it (DELETE /channels/{id}, with Manage Threads).
 
 As Discord documents them: a thread started from a message shares the message's id, so a message
 has at most one; it needs Create Public Threads in the parent (a text or announcement channel, not
@@ -174,6 +175,19 @@ async def update_channel(req: RestRequest) -> RestAnswer:
         thread.archived_at = utc_now()
     payload = channel_payload(state, thread)
     req.emu.gateway.dispatch("THREAD_UPDATE", payload, guild_id=thread.guild_id)
+    return RestAnswer(200, payload)
+
+
+@HANDLERS.route("delete_channel")
+async def delete_channel(req: RestRequest) -> RestAnswer:
+    """Only threads are deleted here (the bot deletes no other channel): it needs Manage Threads,
+    as Discord documents, and answers the thread's channel object."""
+    state = req.emu.state
+    thread = _thread(state, req.snowflake("channel_id"))
+    if not has(require_channel_permissions(state, thread), P.MANAGE_THREADS):
+        raise errors.missing_permissions()
+    payload = channel_payload(state, thread)
+    req.emu.world.delete_channel(thread.id)
     return RestAnswer(200, payload)
 
 
