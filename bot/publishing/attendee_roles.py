@@ -15,11 +15,12 @@ from collections.abc import Sequence
 import discord
 
 from bot.db.database import Database
+from bot.db.models import Meetup
 from bot.discord_access import DiscordAccess
 from bot.publishing.discord_codes import UNKNOWN_ROLE
 from bot.publishing.meetup_passes import MeetupPasses
 from bot.services import attendee_roles
-from bot.services.attendee_roles import RoleSync
+from bot.services.attendee_roles import ROLE_NAME_MAX, RoleSync
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,17 @@ class AttendeeRoles:
     async def stop(self) -> None:
         """At shutdown: what is left is finished by the reconcile at the next start."""
         await self._passes.stop()
+
+    async def follow_title(self, meetup: Meetup) -> None:
+        """A role the bot made is named after its meetup: it is renamed when the title changes."""
+        if not meetup.attendee_role_made or meetup.attendee_role_id is None:
+            return
+        try:
+            await self.discord.http.edit_role(
+                meetup.guild_id, meetup.attendee_role_id, name=meetup.title[:ROLE_NAME_MAX], reason="meetup renamed"
+            )
+        except discord.HTTPException as exc:  # it keeps the old name; everything else goes on
+            log.warning("Could not rename the attendee role of meetup #%s: %s", meetup.id, exc)
 
     async def reconcile_guild(self, guild_id: int) -> None:
         async with self.db.reading() as session:

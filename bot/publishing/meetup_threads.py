@@ -103,6 +103,16 @@ class MeetupThreads:
         """At shutdown: who is left is added by the next pass (the next change, or the next start)."""
         await self._passes.stop()
 
+    async def follow_title(self, meetup: Meetup) -> None:
+        """The thread is named after its meetup: it is renamed when the title changes."""
+        if not meetup_threads.has_live_thread(meetup) or meetup.thread_archived or meetup.thread_id is None:
+            return
+        name = meetup_thread_name(meetup.title, meetup_id=meetup.id)
+        try:
+            await self.discord.http.edit_channel(meetup.thread_id, name=name, reason="meetup renamed")
+        except discord.HTTPException as exc:
+            log.warning("Could not rename the thread of meetup #%s: %s", meetup.id, exc)
+
     async def remove(self, thread_id: int) -> None:
         """The thread of a meetup that was undone goes with it: deleted (Manage Threads), else
         else archived (the bot started it, so it may)."""

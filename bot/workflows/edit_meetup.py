@@ -1,6 +1,7 @@
 """/meetup edit: the change is committed, then its message is redrawn, the members it concerns are
 told (those let in from the waitlist, and those going or maybe when the time moved), its reminders'
-timers follow and its event in the Events tab is brought up to date.
+timers follow, its event in the Events tab is brought up to date, and a new title renames the
+attendee role the bot made for it and its thread.
 
 The change stands whatever Discord does with the message or the notices; the outcome says what
 members were shown and told, for the organizer's answer."""
@@ -72,4 +73,7 @@ async def edit_meetup(
             posts += time_change_notice(edited, change.notify_user_ids, link)
         delivered = await tell(runtime, edited, posts) if message.shown is not Shown.GONE and posts else False
         await runtime.events.mirror(edited)
+        if "title" in change.changed_fields:
+            await runtime.attendee_roles.follow_title(edited)
+            await runtime.threads.follow_title(edited)
         return EditOutcome(change, message, delivered, rule)

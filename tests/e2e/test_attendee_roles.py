@@ -237,3 +237,16 @@ async def test_undo_takes_back_an_existing_role_and_deletes_a_new_one(
     await press_undo(emu, server, made, server.organizer.id)
     await wait_holders(emu, server, attendees.id, set(), "the undo to take the role back")
     assert role_id not in emu.state.guild(server.guild.id).roles
+
+
+async def test_a_role_the_bot_made_and_the_thread_follow_a_new_title(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    allow_manage_roles(emu, server.guild.id)
+    _, message = await create_meetup(emu, server, title="Karaoke nihgt", attendee_role="new", thread="on")
+    role_id = role_named(emu, server.guild.id, "Karaoke nihgt")
+    assert role_id is not None
+    await run_command(emu, server, server.organizer, "meetup edit", meetup=meetup_id_of(message), title="Karaoke night")
+    assert emu.state.guild(server.guild.id).roles[role_id].name == "Karaoke night"
+    thread = emu.state.channels[message.id]
+    assert (thread.name or "").startswith("Karaoke night")

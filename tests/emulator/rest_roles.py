@@ -107,6 +107,27 @@ async def create_guild_role(req: RestRequest) -> RestAnswer:
     return RestAnswer(200, role_payload(role))
 
 
+@HANDLERS.route("update_guild_role")
+async def update_guild_role(req: RestRequest) -> RestAnswer:
+    """Only a role's name and whether it may be mentioned are emulated; other changes are refused."""
+    state = req.emu.state
+    guild_id = req.snowflake("guild_id")
+    guild = state.guild(guild_id)
+    role = state.role(guild_id, req.snowflake("role_id"))
+    body: dict[str, Any] = req.body or {}
+    unsupported = set(body) - {"name", "mentionable"}
+    if unsupported:
+        raise errors.DiscordError(400, errors.GENERAL_ERROR, f"The emulator does not change {sorted(unsupported)}")
+    _require_manageable(state, guild, role)
+    if "name" in body:
+        role.name = str(body["name"])
+    if "mentionable" in body:
+        role.mentionable = bool(body["mentionable"])
+    req.emu.gateway.dispatch("GUILD_ROLE_UPDATE", role_event_payload(state, guild_id, role.id), guild_id=guild_id)
+    state.changes.touch()
+    return RestAnswer(200, role_payload(role))
+
+
 @HANDLERS.route("delete_guild_role")
 async def delete_guild_role(req: RestRequest) -> RestAnswer:
     state = req.emu.state
