@@ -7,17 +7,13 @@ from collections.abc import Callable
 
 import discord
 
-from bot.services.announcements import Announcement, ServerRole, read_ping, require_may_announce
+from bot.services.announcements import Announcement, read_ping, require_may_announce
 from bot.services.guild_settings import require_guild_organizer
+from bot.ui.actors import server_roles
 from cogs._context import MessageableChannel, actor_of, guild_id_of, rights_in
 from cogs._meetup_group import bot_of
 
 PING_DESCRIPTION = "Tell a role (or @everyone / @here) once, in the post itself: type @ and pick it"
-
-
-def _roles(interaction: discord.Interaction) -> list[ServerRole]:
-    guild = interaction.guild
-    return [ServerRole(r.id, r.name, r.mentionable) for r in guild.roles] if guild is not None else []
 
 
 async def read_announcement(interaction: discord.Interaction, typed: str | None) -> Announcement | None:
@@ -25,14 +21,16 @@ async def read_announcement(interaction: discord.Interaction, typed: str | None)
     if typed and typed.strip():
         async with bot_of(interaction).db.reading() as session:
             await require_guild_organizer(session, guild_id=guild_id_of(interaction), actor=actor_of(interaction))
-    return read_ping(typed, guild_id=guild_id_of(interaction), roles=_roles(interaction))
+    return read_ping(typed, guild_id=guild_id_of(interaction), roles=server_roles(interaction))
 
 
 def check_announcement(
     interaction: discord.Interaction, announcement: Announcement | None, channel: MessageableChannel, *, what: str
 ) -> None:
     if announcement is not None:
-        require_may_announce(announcement, rights=rights_in(interaction, channel), roles=_roles(interaction), what=what)
+        require_may_announce(
+            announcement, rights=rights_in(interaction, channel), roles=server_roles(interaction), what=what
+        )
 
 
 def announcing_in(

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 import discord
 
-from bot.services.channel_rights import ChannelRights, require_postable
+from bot.services.channel_rights import require_postable
 from bot.services.errors import DomainError
-from bot.ui.actors import actor_of, visible_channel_ids
+from bot.ui.actors import MessageableChannel, actor_of, rights_in, visible_channel_ids
 
-# actor_of and visible_channel_ids live with the components, which read them as commands do, and
-# are offered here too.
+# What bot/ui/actors.py reads lives with the components, which read it as commands do, and is
+# offered here too.
 __all__ = [
     "MessageableChannel",
     "actor_of",
@@ -35,20 +35,6 @@ def guild_id_of(interaction: discord.Interaction) -> int:
     if interaction.guild_id is None:
         raise DomainError("This command works only in a server.")
     return interaction.guild_id
-
-
-MessageableChannel = discord.TextChannel | discord.Thread | discord.VoiceChannel
-
-
-def rights_in(interaction: discord.Interaction, channel: MessageableChannel) -> ChannelRights:
-    member = interaction.user
-    member_permissions = channel.permissions_for(member).value if isinstance(member, discord.Member) else 0
-    return ChannelRights(
-        mention=channel.mention,
-        member_permissions=member_permissions,
-        bot_permissions=channel.permissions_for(channel.guild.me).value,
-        is_thread=isinstance(channel, discord.Thread),
-    )
 
 
 def target_channel(

@@ -1,10 +1,15 @@
-"""Who acts, read out of an interaction: for commands (through `cogs/_context.py`) and components alike."""
+"""Who acts, and what they may do where, read out of an interaction: for commands (through
+`cogs/_context.py`) and components alike."""
 
 from __future__ import annotations
 
 import discord
 
+from bot.services.announcements import ServerRole
+from bot.services.channel_rights import ChannelRights
 from bot.services.organizers import Actor
+
+MessageableChannel = discord.TextChannel | discord.Thread | discord.VoiceChannel
 
 
 def actor_of(interaction: discord.Interaction) -> Actor:
@@ -28,3 +33,20 @@ def visible_channel_ids(interaction: discord.Interaction) -> set[int]:
         return set()
     places: list[discord.abc.GuildChannel | discord.Thread] = [*guild.channels, *guild.threads]
     return {place.id for place in places if place.permissions_for(member).view_channel}
+
+
+def rights_in(interaction: discord.Interaction, channel: MessageableChannel) -> ChannelRights:
+    """What the member and the bot may do in `channel` (its overwrites applied)."""
+    member = interaction.user
+    member_permissions = channel.permissions_for(member).value if isinstance(member, discord.Member) else 0
+    return ChannelRights(
+        mention=channel.mention,
+        member_permissions=member_permissions,
+        bot_permissions=channel.permissions_for(channel.guild.me).value,
+        is_thread=isinstance(channel, discord.Thread),
+    )
+
+
+def server_roles(interaction: discord.Interaction) -> list[ServerRole]:
+    guild = interaction.guild
+    return [ServerRole(r.id, r.name, r.mentionable) for r in guild.roles] if guild is not None else []

@@ -18,13 +18,15 @@ import discord
 from discord.ui import Button, DynamicItem
 
 from bot.command_tree import RESTARTING
+from bot.db.models import FollowupPlan
 from bot.interaction_errors import report_interaction_error, send_ephemeral
 from bot.rendering.components import FOLLOWUP_PREFIX, FollowupChoice, followup_button
 from bot.runtime import Runtime, runtime_of
 from bot.services import followup_plans
+from bot.services.announcements import require_may_announce
 from bot.services.followup_plans import PlanClosed
 from bot.services.organizers import Actor
-from bot.ui.actors import actor_of
+from bot.ui.actors import MessageableChannel, actor_of, rights_in, server_roles
 from bot.workflows.followup_poll import open_followup_poll
 from bot.workflows.followup_session import open_followup_session
 
@@ -71,6 +73,8 @@ class FollowupConfirmButton(
         # is then edited to say what was done.
         await interaction.response.defer()
         try:
+            if self.choice != "cancel":
+                await _check_ping(interaction, runtime, self.plan_id)
             with runtime.in_flight.holding():
                 text = await _SETTLE[self.choice](
                     runtime,
@@ -91,6 +95,21 @@ class FollowupConfirmButton(
             await interaction.edit_original_response(content=text, view=None)
         except discord.HTTPException:  # the private message is gone: the answer comes on its own
             await send_ephemeral(interaction, text)
+
+
+async def _check_ping(interaction: discord.Interaction, runtime: Runtime, plan_id: int) -> None:
+    """The ping was checked when `/meetup followup` ran; the organizer's or the bot's rights in the
+    channel may have changed before the click, and Discord's rule holds at the post."""
+    async with runtime.db.reading() as session:
+        plan = await session.get(FollowupPlan, plan_id)
+    announcement = followup_plans.announcement_of(plan) if plan is not None else None
+    guild = interaction.guild
+    channel = guild.get_channel_or_thread(plan.channel_id) if guild is not None and plan is not None else None
+    if announcement is None or not isinstance(channel, MessageableChannel):
+        return
+    require_may_announce(
+        announcement, rights=rights_in(interaction, channel), roles=server_roles(interaction), what="follow-up"
+    )
 
 
 async def _without_buttons(interaction: discord.Interaction) -> None:

@@ -154,3 +154,26 @@ async def test_a_follow_up_pings_its_role_when_confirmed_and_is_refused_at_once_
     assert notified(followup) == ([], [crew.id], False)
     # The invitation pings the audience, apart; no other post pings the role.
     assert [m.id for m in posted if m.notified is not None and m.notified.role_ids] == [followup.id]
+
+
+async def test_a_follow_ups_ping_is_checked_again_when_it_is_confirmed(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    emu.set_channel_overwrite(server.channel.id, server.organizer.id, allow=ME, target_type=1)
+    bot_role = next(r for r in emu.state.guild(server.guild.id).roles.values() if r.bot_id == emu.bot_user_id)
+    emu.set_channel_overwrite(server.channel.id, bot_role.id, allow=ME)
+    first_id = await ended_meetup(emu, server, bot_running, [server.members[1]])
+    plan = await run_command(
+        emu, server, server.organizer, "meetup followup", meetup=first_id, when=future(), ping="@everyone"
+    )
+    assert plan.last_message is not None and plan.last_message.components, plan.content
+    meetups = await stored_count(bot_running, Meetup)
+    emu.set_channel_overwrite(server.channel.id, server.organizer.id, target_type=1)  # the right is taken away
+    answer = await press(emu, server, plan, "Create", server.organizer)
+    assert answer.startswith(f"You can't ping @everyone in <#{server.channel.id}>"), answer
+    assert await stored_count(bot_running, Meetup) == meetups
+    # Given back, the same confirmation still works.
+    emu.set_channel_overwrite(server.channel.id, server.organizer.id, allow=ME, target_type=1)
+    await press(emu, server, plan, "Create", server.organizer)
+    assert await stored_count(bot_running, Meetup) == meetups + 1
+    assert any(m.content.startswith("📣 @everyone") for m in public_messages(emu, server.channel.id))
