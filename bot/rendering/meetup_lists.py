@@ -50,7 +50,10 @@ def render_my_meetups(rows: Sequence[tuple[MyMeetup, str | None]]) -> str:
         where = f" · {link}" if link else ""
         when = full_and_relative(meetup.starts_at)
         standing = _AHEAD.get(mine.standing, f" · {mine.standing.value}")
-        lines.append(f"#{meetup.id} **{safe_title(meetup)}**: {when}, {_STANDING[mine.rsvp.status]}{standing}{where}")
+        guests = mine.rsvp.guests or 0
+        party = f" with {guests} guest{'s' if guests > 1 else ''}" if guests else ""
+        answer = f"{_STANDING[mine.rsvp.status]}{party}"
+        lines.append(f"#{meetup.id} **{safe_title(meetup)}**: {when}, {answer}{standing}{where}")
     return _fit(lines)
 
 

@@ -266,8 +266,9 @@ async def _apply_new_guests(session: AsyncSession, meetup: Meetup, guests: int) 
     ).one()
     if bringing[0]:
         members = "1 member brings" if bringing[0] == 1 else f"{bringing[0]} members bring"
+        allowed = f"{guests} guest{'' if guests == 1 else 's'}"
         raise InvalidInput(
-            f"{members} more than {guests} guests (up to {bringing[1]}), so guests can't go down to {guests}: "
+            f"{members} more than {allowed} (up to {bringing[1]}), so guests can't go down to {guests}: "
             "nobody's party is cut without asking. Ask them to choose a smaller party in the Guests menu first. "
             "Nothing was changed."
         )

@@ -72,6 +72,10 @@ async def test_members_bring_guests_and_parties_are_seated_whole(
     )
     grown = await choose(emu, server, message, carol.id, 2)
     assert grown.startswith("Only 0 seats are free, so your party can't grow to 3")
+    mine = await run_command(emu, server, alice, "meetup mine")
+    assert "you're going with 2 guests" in (mine.content or ""), mine.content
+    mine = await run_command(emu, server, bob, "meetup mine")
+    assert "you're on the waitlist with 1 guest" in (mine.content or ""), mine.content
 
     text = await run_command(emu, server, server.organizer, "meetup attendees", meetup=meetup_id)
     assert text.content is not None and "Going (4 / 4)" in text.content and f"<@{alice.id}> +2" in text.content
@@ -85,7 +89,7 @@ async def test_members_bring_guests_and_parties_are_seated_whole(
     }
 
     lower = await run_command(emu, server, server.organizer, "meetup edit", meetup=meetup_id, guests=1)
-    assert lower.content is not None and "1 member brings more than 1 guests (up to 2)" in lower.content
+    assert lower.content is not None and "1 member brings more than 1 guest (up to 2)" in lower.content
     too_many = await run_command(emu, server, server.organizer, "meetup edit", meetup=meetup_id, guests=6)
     assert too_many.content is not None and "0 to 5" in too_many.content
 
