@@ -136,9 +136,14 @@ class MeetupMessages:
         while self._tellers or self._notices:
             await asyncio.gather(*self._tellers.values(), *self._notices, return_exceptions=True)
 
-    async def post(self, meetup_id: int, *, announcement: Announcement | None = None) -> discord.Message:
+    async def post(
+        self, meetup_id: int, *, announcement: Announcement | None = None, react_later: bool = False
+    ) -> discord.Message:
         """Post the meetup message in its channel, record it, and add the answer reactions;
-        `announcement` pings its role (or everyone) with this post only."""
+        `announcement` pings its role (or everyone) with this post only. With `react_later` the
+        reactions are added in the background (a shutdown waits for them): Discord lets them
+        through at about one per quarter second per channel, and a series' next occurrences
+        posted by the hundred should not each wait for theirs."""
         async with self.db.reading() as session:
             meetup = await session.get(Meetup, meetup_id)
             assert meetup is not None
@@ -161,12 +166,10 @@ class MeetupMessages:
             await meetups.record_shown_phase(session, meetup_id=meetup.id, phase=phase.value)
         self._on_change(meetup.guild_id)
         self._on_meetup_change(meetup.id)
-        for emoji in REACTION_ANSWERS:
-            try:
-                await message.add_reaction(emoji)
-            except discord.HTTPException as exc:
-                log.warning("Could not add %s to meetup #%s: %s", emoji, meetup.id, exc)
-                break
+        if react_later:
+            self._in_background(add_answer_reactions(message, meetup_id=meetup.id))
+        else:
+            await add_answer_reactions(message, meetup_id=meetup.id)
         return message
 
     async def redraw(self, meetup_id: int) -> bool:
@@ -257,3 +260,13 @@ async def delivered_within(task: asyncio.Task[bool], seconds: float) -> bool | N
     """Whether the notices of `task` went out, or None if they are still on their way after `seconds`."""
     done, _ = await asyncio.wait({task}, timeout=seconds)
     return task.result() if done else None
+
+
+async def add_answer_reactions(message: discord.Message | discord.PartialMessage, *, meetup_id: int) -> None:
+    """The reactions members may answer with (adding one that is there already changes nothing)."""
+    for emoji in REACTION_ANSWERS:
+        try:
+            await message.add_reaction(emoji)
+        except discord.HTTPException as exc:
+            log.warning("Could not add %s to meetup #%s: %s", emoji, meetup_id, exc)
+            break

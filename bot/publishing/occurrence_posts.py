@@ -17,8 +17,7 @@ import discord
 from bot.db.database import Database
 from bot.db.models import Meetup
 from bot.discord_access import DiscordAccess
-from bot.publishing.meetup_messages import link_to
-from bot.rendering.components import REACTION_ANSWERS
+from bot.publishing.meetup_messages import add_answer_reactions, link_to
 from bot.rendering.meetup_embed import meetup_footer
 from bot.services import meetups
 
@@ -48,12 +47,7 @@ async def adopt_message(db: Database, message: discord.Message, meetup: Meetup, 
     async with db.transaction() as session:
         await meetups.record_message(session, meetup_id=meetup.id, message_id=message.id)
         await meetups.record_shown_phase(session, meetup_id=meetup.id, phase=phase)
-    for emoji in REACTION_ANSWERS:
-        try:
-            await message.add_reaction(emoji)
-        except discord.HTTPException as exc:
-            log.warning("Could not add %s to meetup #%s: %s", emoji, meetup.id, exc)
-            break
+    await add_answer_reactions(message, meetup_id=meetup.id)
 
 
 async def find_mirror_event(discord_access: DiscordAccess, meetup: Meetup) -> int | None:

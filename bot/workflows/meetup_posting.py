@@ -49,14 +49,16 @@ async def publish_meetup(
     outcome: str = NOTHING_CREATED,
     announcement: Announcement | None = None,
     thread_by_default: bool = True,
+    react_later: bool = False,
 ) -> Meetup:
     """Post the meetup's message (with the answer reactions), set its reminders' timers and mirror
     it in the Events tab; returns the meetup as stored. `withdraw` (default: delete the meetup)
     undoes the committed change when Discord refuses the message; `outcome` says what that left.
     It gets a thread if the server's default says so, unless `thread_by_default` is False (the
-    caller opens one itself, as /meetup create does with its own choice)."""
+    caller opens one itself, as /meetup create does with its own choice). `react_later`: the
+    answer reactions are added in the background (see `MeetupMessages.post`)."""
     try:
-        await runtime.meetup_messages.post(meetup_id, announcement=announcement)
+        await runtime.meetup_messages.post(meetup_id, announcement=announcement, react_later=react_later)
     except discord.HTTPException as exc:
         async with runtime.db.transaction() as session:
             meetup = await session.get(Meetup, meetup_id)

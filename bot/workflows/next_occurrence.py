@@ -5,8 +5,9 @@ cancelled, and `/meetup skip` runs it at once. Each step commits before Discord 
 1. claim the series (a lease; another process that finds it claimed leaves it alone);
 2. make the next meetup, its reminders planned, in one transaction under the claim (the missed
    occurrences on the way recorded), or end the series when its rule has no more dates;
-3. publish it as `/meetup create` does (message, reactions, reminders' timers, mirror); if
-   Discord refuses the message, the meetup is taken back and tried again after a wait;
+3. publish it as `/meetup create` does (message, reminders' timers, mirror; the reactions are
+   added in the background, so that the posting's slot is free sooner); if Discord refuses the
+   message, the meetup is taken back and tried again after a wait;
 4. release the claim, marking the occurrence all out.
 A process that dies anywhere leaves the claim to run out; the next one to claim the series finds
 the half-posted occurrence (`publishing_index`) and finishes it, finding what was already posted.
@@ -99,7 +100,9 @@ async def _publish(runtime: Runtime, series_id: int, step: NextStep) -> Meetup:
     assert step.meetup_id is not None
     withdraw = _withdraw(runtime, series_id, step)
     if step.step is Step.PUBLISH:
-        return await publish_meetup(runtime, step.meetup_id, withdraw=withdraw, outcome="it will be tried again")
+        return await publish_meetup(
+            runtime, step.meetup_id, withdraw=withdraw, outcome="it will be tried again", react_later=True
+        )
     return await _resume(runtime, step.meetup_id, withdraw)
 
 
