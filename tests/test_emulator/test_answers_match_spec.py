@@ -143,7 +143,7 @@ async def _exercise_successes(api: Api, emu: DiscordEmulator, world: World) -> N
     assert (await api("PUT", f"{pins}/{message['id']}"))[0] == 204
     assert (await api("GET", pins))[0] == 200
     assert (await api("DELETE", f"{pins}/{message['id']}"))[0] == 204
-    await _exercise_threads(api, world, int(message["id"]))
+    await _exercise_threads(api, emu, world, int(message["id"]))
     await _exercise_roles(api, emu, world)
 
     status, dm = await api("POST", "/users/@me/channels", {"recipient_id": str(world.alice.id)})
@@ -169,7 +169,7 @@ async def _exercise_successes(api: Api, emu: DiscordEmulator, world: World) -> N
     assert (await api("DELETE", base))[0] == 204
 
 
-async def _exercise_threads(api: Api, world: World, message_id: int) -> None:
+async def _exercise_threads(api: Api, emu: DiscordEmulator, world: World, message_id: int) -> None:
     base = f"/channels/{world.channel.id}/messages/{message_id}/threads"
     status, thread = await api("POST", base, {"name": "Dinner", "auto_archive_duration": 10080})
     assert status == 201, thread
@@ -180,6 +180,14 @@ async def _exercise_threads(api: Api, world: World, message_id: int) -> None:
     assert (await api("DELETE", f"{members}/{world.alice.id}"))[1]["code"] == 50013  # needs Manage Threads
     assert (await api("PATCH", f"/channels/{thread['id']}", {"archived": True}))[0] == 200
     assert (await api("PUT", f"{members}/{world.alice.id}"))[1]["code"] == 50083
+    assert (await api("DELETE", f"/channels/{thread['id']}"))[1]["code"] == 50013  # needs Manage Threads
+    guild = world.guild.id
+    bot_role = next(r.id for r in emu.state.guild(guild).roles.values() if r.bot_id == emu.state.bot_user.id)
+    emu.set_role_permissions(guild, bot_role, DEFAULT_BOT_PERMISSIONS | Permission.MANAGE_THREADS)
+    status, deleted = await api("DELETE", f"/channels/{thread['id']}")
+    assert status == 200 and deleted["id"] == thread["id"], deleted
+    assert (await api("GET", members))[1]["code"] == 10003
+    emu.set_role_permissions(guild, bot_role, DEFAULT_BOT_PERMISSIONS)
 
 
 async def _exercise_roles(api: Api, emu: DiscordEmulator, world: World) -> None:
@@ -191,6 +199,8 @@ async def _exercise_roles(api: Api, emu: DiscordEmulator, world: World) -> None:
     member_role = f"/guilds/{guild}/members/{world.alice.id}/roles/{role['id']}"
     assert (await api("PUT", member_role))[0] == 204
     assert (await api("DELETE", member_role))[0] == 204
+    status, renamed = await api("PATCH", f"/guilds/{guild}/roles/{role['id']}", {"name": "Lunch"})
+    assert status == 200 and renamed["name"] == "Lunch", renamed
     assert (await api("DELETE", f"/guilds/{guild}/roles/{role['id']}"))[0] == 204
 
 
