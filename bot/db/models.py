@@ -459,6 +459,10 @@ class MeetupTemplate(Base):
     # As meetups store them: minutes before the start ("1440,60"; "" none).
     reminder_offsets: Mapped[str] = mapped_column(String(128), default="")
     remind_maybe: Mapped[bool] = mapped_column(default=False)
+    # The guests each member may bring, and an answer cut-off given as an offset before the start
+    # (minutes; a cut-off typed as a time belonged to the meetup it was typed for).
+    guests: Mapped[int] = mapped_column(default=0, server_default="0")
+    answers_close_before: Mapped[int | None]
     channel_id: Mapped[int] = mapped_column(BigInteger)
     # The repeat rule's kind (a RepeatKind value) and its number of occurrences; None for a
     # one-off. The first start and an end date are not kept: they belong to each use.

@@ -59,13 +59,19 @@ def _more(count: int) -> str:
 
 
 def describe_template(template: MeetupTemplate) -> str:
-    """Title · place · seats · length · reminders · channel · repeat, on one line."""
+    """Title · place · seats · length · reminders · [guests · cut-off ·] channel · repeat, on one line."""
     parts = [
         f"“{_plain(shorten(template.title, _TITLE_SHOWN))}”",
         _plain(shorten(template.location, _PLACE_SHOWN)) if template.location else "no place",
         f"{template.capacity} seats" if template.capacity else "no seat limit",
         describe_duration(timedelta(minutes=template.duration_minutes)),
         f"reminders {describe_offsets(offsets_from_storage(template.reminder_offsets))}",
+        *([f"up to {template.guests} guest{'s' if template.guests > 1 else ''} each"] if template.guests else []),
+        *(
+            [f"answers close {describe_duration(timedelta(minutes=template.answers_close_before))} before"]
+            if template.answers_close_before is not None
+            else []
+        ),
         f"in <#{template.channel_id}>",
         _repeat(template),
     ]

@@ -1,10 +1,11 @@
 """Meetup templates: a meetup's fields kept under a name, and new meetups made from them.
 
 A template keeps what a meetup is (title, description, place, capacity, length, reminders,
-channel and repeat rule), not when it is: `/meetup create template:` fills what the organizer did
-not type from it, and `/meetup duplicate` does the same from an earlier meetup. The fields are
-filled in as if typed, so they pass the same checks as a typed meetup (`check_meetup_input`)
-under today's limits; a `-` typed for the place or description still clears it.
+guests, an answer cut-off before the start, channel and repeat rule), not when it is: `/meetup
+create template:` fills what the organizer did not type from it, and `/meetup duplicate` does the
+same from an earlier meetup. The fields are filled in as if typed, so they pass the same checks as
+a typed meetup (`check_meetup_input`) under today's limits; a `-` typed for the place or
+description still clears it.
 """
 
 from __future__ import annotations
@@ -250,6 +251,10 @@ class KeptFields(Protocol):
     def reminder_offsets(self) -> str: ...
     @property
     def remind_maybe(self) -> bool: ...
+    @property
+    def guests(self) -> int: ...
+    @property
+    def answers_close_before(self) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +268,8 @@ class MeetupFields:
     duration_minutes: int
     reminder_offsets: str  # as meetups store them: "1440,60"; "" none
     remind_maybe: bool
+    guests: int
+    answers_close_before: int | None  # minutes; a cut-off typed as a time is not kept
     channel_id: int
     repeat_kind: str | None  # a RepeatKind value; None: a one-off
     repeat_count: int | None
@@ -277,6 +284,8 @@ def _fields_of(meetup: Meetup) -> MeetupFields:
         duration_minutes=int((meetup.ends_at - meetup.starts_at).total_seconds() // 60),
         reminder_offsets=meetup.reminder_offsets,
         remind_maybe=meetup.remind_maybe,
+        guests=meetup.guests,
+        answers_close_before=meetup.answers_close_before,
         channel_id=meetup.channel_id,
         # The rule is the series' (see `_rule_of`): a meetup alone does not say it.
         repeat_kind=None,
@@ -306,7 +315,13 @@ def _filled(typed: MeetupInput, source: KeptFields) -> MeetupInput:
         duration=_given(typed.duration, format_duration(timedelta(minutes=source.duration_minutes))),
         reminders=_given(typed.reminders, describe_offsets(offsets_from_storage(source.reminder_offsets))),
         remind_maybe=_given(typed.remind_maybe, source.remind_maybe),
+        guests=_given(typed.guests, source.guests or None),
+        answers_close=_given(typed.answers_close, _offset_text(source.answers_close_before)),
     )
+
+
+def _offset_text(minutes: int | None) -> str | None:
+    return format_duration(timedelta(minutes=minutes)) if minutes is not None else None
 
 
 def _given(typed: T | None, kept: T | None) -> T | None:

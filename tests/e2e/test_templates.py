@@ -331,3 +331,25 @@ async def test_a_template_whose_channel_is_gone_asks_for_one(
     )
     assert here.content is not None and "is posted" in here.content
     assert await meetup_count(bot_running) == 2
+
+
+async def test_a_template_and_a_duplicate_keep_the_guests_and_a_cut_off_before_the_start(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    meetup_id = meetup_id_of(await paper_club(emu, server, guests=2, answers_close="2h"))
+    saved = await template(emu, server, "save", name="Paper club", meetup=meetup_id)
+    assert "up to 2 guests each · answers close 2 hours before" in (saved.content or ""), saved.content
+    made = await run_command(emu, server, server.organizer, "meetup create", template="Paper club", when=future(3))
+    assert made.content is not None and made.content.startswith("Meetup #"), made.content
+    duplicated = await run_command(
+        emu, server, server.organizer, "meetup duplicate", meetup=meetup_id, when=future(4)
+    )
+    assert duplicated.content is not None and duplicated.content.startswith("Meetup #"), duplicated.content
+    for message in public_messages(emu, server.channel.id)[-2:]:
+        meetup = await stored_meetup(bot_running, meetup_id_of(message))
+        assert meetup.guests == 2
+        assert meetup.answers_close_before == 120
+        assert meetup.answers_close_at == meetup.starts_at - timedelta(hours=2)
+    # What is typed wins: no guests this time.
+    await run_command(emu, server, server.organizer, "meetup create", template="Paper club", when=future(5), guests=0)
+    assert (await stored_meetup(bot_running, meetup_id_of(public_messages(emu, server.channel.id)[-1]))).guests == 0
