@@ -199,6 +199,10 @@ class Meetup(Base):
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
     thread_gone: Mapped[bool] = mapped_column(default=False)
     thread_archived: Mapped[bool] = mapped_column(default=False)
+    # Who its first post tells (`ping`: a role, or "everyone" / "here"), kept with the meetup so
+    # that a post the recovery sweep finishes after a crash tells them too.
+    ping_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    ping_everyone: Mapped[str | None] = mapped_column(String(8))
     # The recurring series this meetup is an occurrence of, and which one (0 for the first start).
     # Not the follow-up series above: an occurrence can have follow-ups of its own.
     recurring_series_id: Mapped[int | None] = mapped_column(ForeignKey("recurring_series.id", ondelete="SET NULL"))
@@ -281,6 +285,9 @@ class Poll(Base):
     guild_id: Mapped[int] = mapped_column(BigInteger)
     channel_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Who its post tells, as a meetup keeps it.
+    ping_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    ping_everyone: Mapped[str | None] = mapped_column(String(8))
     title: Mapped[str] = mapped_column(String(256))
     description: Mapped[str | None] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(1024))

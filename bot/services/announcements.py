@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.services.channel_rights import ChannelRights
 from bot.services.errors import DomainError
@@ -91,3 +92,23 @@ def require_may_announce(
             f"I can't ping {target} in {rights.mention}: I'm missing Mention @everyone, @here and All Roles "
             f"there. Nothing was posted; ping a mentionable role, or post the {what} without `ping`."
         )
+
+
+class KeepsAnnouncement(Protocol):
+    """A meetup or poll: who its post tells is kept with it."""
+
+    ping_role_id: int | None
+    ping_everyone: str | None
+
+
+def keep_announcement(record: KeepsAnnouncement, announcement: Announcement | None) -> None:
+    """Keep who the post tells with the record, in the transaction that makes it: a post finished
+    by the recovery sweep after a crash tells them too."""
+    record.ping_role_id = announcement.role_id if announcement is not None else None
+    record.ping_everyone = announcement.everyone if announcement is not None else None
+
+
+def kept_announcement(record: KeepsAnnouncement) -> Announcement | None:
+    if record.ping_role_id is None and record.ping_everyone is None:
+        return None
+    return Announcement(role_id=record.ping_role_id, everyone=record.ping_everyone)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Meetup
 from bot.services import meetups, recurring_series, templates
-from bot.services.announcements import Announcement
+from bot.services.announcements import Announcement, keep_announcement
 from bot.services.meetup_input import MeetupInput
 from bot.services.organizers import Actor
 from bot.services.recurring_series import RepeatRequest
@@ -96,6 +96,7 @@ async def create_prefilled_meetup(
                 now=now,
                 zone=filled.zone,
             )
+            keep_announcement(meetup, announcement)
             request = templates.with_kept_rule(repeat or RepeatRequest(), filled.rule)
             if request.given:
                 await recurring_series.start_series(

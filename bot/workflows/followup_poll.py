@@ -24,6 +24,7 @@ from bot.rendering.followup_texts import (
 )
 from bot.rendering.time_format import message_link
 from bot.services import followup_plans, followups, polls
+from bot.services.announcements import keep_announcement
 from bot.services.errors import DomainError
 from bot.services.organizers import Actor
 from bot.workflows.meetup_posting import PostRefused, publish_poll
@@ -54,6 +55,7 @@ async def open_followup_poll(runtime: Runtime, *, guild_id: int, plan_id: int, a
             first = await session.get(Meetup, plan.meetup_id)
             audience = followup_plans.audience_of(plan)
             announcement = followup_plans.announcement_of(plan)
+            keep_announcement(poll, announcement)
         assert first is not None
 
         async def take_back(session: AsyncSession) -> None:

@@ -31,6 +31,7 @@ from bot.rendering.notices import safe_title
 from bot.rendering.series_texts import render_repeat_confirmation
 from bot.rendering.time_format import full_and_relative
 from bot.services import followup_plans, followups, recurring_series
+from bot.services.announcements import keep_announcement
 from bot.services.errors import DomainError
 from bot.services.followups import AudienceKind
 from bot.services.organizers import Actor
@@ -67,6 +68,7 @@ async def open_followup_session(runtime: Runtime, *, guild_id: int, plan_id: int
             audience = followup_plans.audience_of(plan)
             kind = followup_plans.audience_kind_of(plan)
             announcement = followup_plans.announcement_of(plan)
+            keep_announcement(made, announcement)
         assert first is not None
 
         async def take_back(session: AsyncSession) -> None:

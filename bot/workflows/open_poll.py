@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot.db.models import Poll
 from bot.rendering.time_format import message_link
 from bot.services import polls
-from bot.services.announcements import Announcement
+from bot.services.announcements import Announcement, keep_announcement
 from bot.services.meetup_input import MeetupInput
 from bot.services.organizers import Actor
 from bot.workflows.meetup_posting import publish_poll
@@ -52,6 +52,7 @@ async def open_poll(
                 default_timezone=runtime.settings.default_timezone,
                 now=now,
             )
+            keep_announcement(created, announcement)
             option_times = [o.starts_at for o in await polls.poll_options(session, created.id)]
         message = await publish_poll(runtime, created.id, announcement=announcement)
     return OpenedPoll(created, message_link(guild_id, created.channel_id, message.id), option_times)

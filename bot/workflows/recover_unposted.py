@@ -22,6 +22,7 @@ from sqlalchemy import or_, select
 from bot.db.models import Meetup, MeetupStatus, Poll, PollStatus
 from bot.publishing.occurrence_posts import adopt_message, find_posted_message
 from bot.services import meetups, polls
+from bot.services.announcements import kept_announcement
 from bot.services.lifecycle import phase_of
 from bot.workflows.meetup_posting import PostRefused, publish_meetup, publish_poll
 
@@ -86,7 +87,7 @@ async def _finish_meetup(runtime: Runtime, meetup_id: int, *, now: datetime) -> 
         log.info("Meetup #%s: found the message an earlier attempt posted", meetup_id)
         return
     try:
-        await publish_meetup(runtime, meetup_id)
+        await publish_meetup(runtime, meetup_id, announcement=kept_announcement(meetup))
     except PostRefused as refused:
         log.warning("Meetup #%s was never posted and Discord refuses it now; removed: %s", meetup_id, refused.error)
         return
@@ -106,7 +107,7 @@ async def _finish_poll(runtime: Runtime, poll_id: int, *, now: datetime) -> None
         return
     try:
         # The post's nonce makes Discord return the message an attempt of the last minutes made.
-        await publish_poll(runtime, poll_id)
+        await publish_poll(runtime, poll_id, announcement=kept_announcement(poll))
     except PostRefused as refused:
         log.warning("Poll #%s was never posted and Discord refuses it now; removed: %s", poll_id, refused.error)
         return

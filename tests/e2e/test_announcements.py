@@ -8,7 +8,15 @@ from sqlalchemy import func, select
 from bot.db.models import Meetup, Poll
 from tests.e2e.followup_steps import ended_meetup
 from tests.e2e.harness import BotRunner, Server, run_command
-from tests.e2e.meetup_steps import click, create_meetup, future, public_messages, wait_for_field
+from tests.e2e.meetup_steps import (
+    click,
+    create_meetup,
+    future,
+    meetup_id_of,
+    public_messages,
+    stored_meetup,
+    wait_for_field,
+)
 from tests.e2e.test_followups import press
 from tests.emulator import DiscordEmulator, MessageRecord, Permission
 
@@ -36,6 +44,8 @@ async def test_a_mentionable_role_is_pinged_once_by_the_meetup_message_and_never
     assert message.content == f"📣 <@&{crew.id}>"
     assert notified(message) == ([], [crew.id], False)
     assert message.allowed_mentions == {"parse": [], "roles": [crew.id]}
+    # Kept with the meetup: a post finished after a crash pings the role too.
+    assert (await stored_meetup(bot_running, meetup_id_of(message))).ping_role_id == crew.id
     # Answers redraw the message: the line stays, nobody is pinged again.
     await click(emu, server, message, "Going", server.member)
     await wait_for_field(emu, message, "Going (1)", lambda n, v: True)

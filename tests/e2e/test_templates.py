@@ -341,9 +341,7 @@ async def test_a_template_and_a_duplicate_keep_the_guests_and_a_cut_off_before_t
     assert "up to 2 guests each · answers close 2 hours before" in (saved.content or ""), saved.content
     made = await run_command(emu, server, server.organizer, "meetup create", template="Paper club", when=future(3))
     assert made.content is not None and made.content.startswith("Meetup #"), made.content
-    duplicated = await run_command(
-        emu, server, server.organizer, "meetup duplicate", meetup=meetup_id, when=future(4)
-    )
+    duplicated = await run_command(emu, server, server.organizer, "meetup duplicate", meetup=meetup_id, when=future(4))
     assert duplicated.content is not None and duplicated.content.startswith("Meetup #"), duplicated.content
     for message in public_messages(emu, server.channel.id)[-2:]:
         meetup = await stored_meetup(bot_running, meetup_id_of(message))

@@ -11,6 +11,7 @@ from bot.db.database import Database
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import Meetup, Poll, Reminder, ReminderState
 from bot.rendering.components import REACTION_ANSWERS
+from bot.services.announcements import Announcement, keep_announcement
 from bot.services.meetup_input import MeetupInput
 from bot.services.meetups import create_meetup as store_meetup
 from bot.services.organizers import MANAGE_EVENTS, Actor
@@ -25,7 +26,9 @@ from tests.emulator import DiscordEmulator
 LONG_AGO = IN_FLIGHT_GRACE + timedelta(minutes=1)
 
 
-async def committed_not_posted(database_url: str, server: Server, *, when: str, title: str) -> int:
+async def committed_not_posted(
+    database_url: str, server: Server, *, when: str, title: str, ping: Announcement | None = None
+) -> int:
     """A meetup as `/meetup create` commits it, by a process that died before posting it."""
     database = Database.from_url(database_url)
     now = discord.utils.utcnow()
@@ -42,6 +45,7 @@ async def committed_not_posted(database_url: str, server: Server, *, when: str, 
                 now=now - LONG_AGO,
             )
             meetup.created_at = now - LONG_AGO
+            keep_announcement(meetup, ping)
             return meetup.id
     finally:
         await database.dispose()
@@ -162,5 +166,27 @@ async def test_a_poll_committed_but_never_posted_is_posted_at_the_next_start(
         await poll_until(posted, what="the poll posted", timeout=30)
         titles = [m.embeds[0].get("title", "") for m in emu.channel_messages(server.channel.id) if m.embeds]
         assert sum("Lost poll" in t for t in titles) == 1, titles
+    finally:
+        await runner.stop()
+
+
+async def test_a_meetup_finished_by_the_sweep_tells_the_role_its_command_asked_to_ping(
+    emu: DiscordEmulator, server: Server, database_url: str
+) -> None:
+    crew = emu.create_role(server.guild.id, "Seoul crew", mentionable=True)
+    meetup_id = await committed_not_posted(
+        database_url, server, when=future(days=3), title="Lost dinner", ping=Announcement(role_id=crew.id)
+    )
+    runner = BotRunner(emu, database_url)
+    await runner.start()
+    try:
+        await poll_until(
+            lambda: any(meetup_id_of(m) == meetup_id for m in meetup_messages(emu, server)),
+            what="the meetup message",
+            timeout=30,
+        )
+        [message] = meetup_messages(emu, server)
+        assert message.content == f"📣 <@&{crew.id}>"
+        assert message.notified is not None and message.notified.role_ids == [crew.id]
     finally:
         await runner.stop()
