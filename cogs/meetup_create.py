@@ -102,6 +102,7 @@ async def create(
         repeat=RepeatRequest(repeat, repeat_until, repeat_count),
         announcement=announcement,
         thread_by_default=False,  # opened below with the organizer's choice, and they are told if it cannot be
+        thread=read_on_off(thread),
     )
     async with runtime.db.reading() as session:
         rule = await series_rule(session, meetup)

@@ -523,6 +523,9 @@ class RecurringSeries(Base):
     # An answer cut-off given as an offset before the start (minutes), and the guests allowed.
     answers_close_before: Mapped[int | None]
     guests: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The `thread` option of the command that started the series, for its later meetups too
+    # (None: the server's default decides for each).
+    thread: Mapped[bool | None]
     # The occurrence to make next; those before it were made or recorded as missed.
     next_index: Mapped[int] = mapped_column(default=1)
     # The occurrence made and not yet all out (message, reactions, Events-tab mirror): a process

@@ -94,10 +94,12 @@ async def start_series(
     request: RepeatRequest,
     locale: str | None,
     now: datetime,
+    thread: bool | None = None,
 ) -> RepeatRule | None:
     """Make the meetup just stored (in this transaction) the first occurrence of the series the
     options describe; None when they describe none. Refusals raise `InvalidInput`, so the caller's
-    transaction stores nothing."""
+    transaction stores nothing. `thread`: the command's `thread` option, for the later meetups
+    too (None: the server's default decides for each)."""
     config = await get_guild_config(session, guild_id=meetup.guild_id)
     rule = parse_repeat(
         request.repeat,
@@ -130,6 +132,7 @@ async def start_series(
         remind_maybe=meetup.remind_maybe,
         answers_close_before=meetup.answers_close_before,
         guests=meetup.guests,
+        thread=thread,
         next_index=1,
         attempts=0,
     )

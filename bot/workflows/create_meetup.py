@@ -40,14 +40,16 @@ async def create_meetup(
     repeat: RepeatRequest | None = None,
     announcement: Announcement | None = None,
     thread_by_default: bool = True,
+    thread: bool | None = None,
 ) -> Meetup:
     """The meetup as posted; raises `PostRefused` (nothing left behind) when Discord refuses its message.
 
     With `template`, the server's template of that name fills what `typed` leaves out. It is posted
     in `channel_id`, or where `pick_channel` picks given the template's channel. With `repeat` (or
     a template that repeats: the options typed win, see `templates.with_kept_rule`), it is the first
-    occurrence of a recurring series, stored with it. `thread_by_default` False: the caller opens
-    the meetup's thread itself (see `publish_meetup`)."""
+    occurrence of a recurring series, stored with it, and the series keeps `thread` (the command's
+    option) for its later meetups. `thread_by_default` False: the caller opens the meetup's thread
+    itself (see `publish_meetup`)."""
 
     async def prefill(session: AsyncSession) -> Prefilled:
         if template is None:
@@ -64,6 +66,7 @@ async def create_meetup(
         repeat=repeat,
         announcement=announcement,
         thread_by_default=thread_by_default,
+        thread=thread,
     )
 
 
@@ -78,6 +81,7 @@ async def create_prefilled_meetup(
     repeat: RepeatRequest | None = None,
     announcement: Announcement | None = None,
     thread_by_default: bool = True,
+    thread: bool | None = None,
 ) -> Meetup:
     """A meetup from fields filled in its own transaction (from a template, an earlier meetup),
     stored and posted as `/meetup create` does: a refusal anywhere leaves nothing stored (a
@@ -100,7 +104,7 @@ async def create_prefilled_meetup(
             request = templates.with_kept_rule(repeat or RepeatRequest(), filled.rule)
             if request.given:
                 await recurring_series.start_series(
-                    session, meetup=meetup, request=request, locale=filled.typed.locale, now=now
+                    session, meetup=meetup, request=request, locale=filled.typed.locale, now=now, thread=thread
                 )
         if meetup.recurring_series_id is None:
             return await publish_meetup(

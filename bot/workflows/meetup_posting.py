@@ -49,13 +49,14 @@ async def publish_meetup(
     outcome: str = NOTHING_CREATED,
     announcement: Announcement | None = None,
     thread_by_default: bool = True,
+    thread: bool | None = None,
     react_later: bool = False,
 ) -> Meetup:
     """Post the meetup's message (with the answer reactions), set its reminders' timers and mirror
     it in the Events tab; returns the meetup as stored. `withdraw` (default: delete the meetup)
     undoes the committed change when Discord refuses the message; `outcome` says what that left.
-    It gets a thread if the server's default says so, unless `thread_by_default` is False (the
-    caller opens one itself, as /meetup create does with its own choice). `react_later`: the
+    It gets a thread if `thread` asks for one, or when None if the server's default says so, unless
+    `thread_by_default` is False (the caller opens one itself, as /meetup create does). `react_later`: the
     answer reactions are added in the background (see `MeetupMessages.post`)."""
     try:
         await runtime.meetup_messages.post(meetup_id, announcement=announcement, react_later=react_later)
@@ -77,7 +78,7 @@ async def publish_meetup(
     assert meetup is not None
     await runtime.events.mirror(meetup)
     if thread_by_default:
-        problem = await open_meetup_thread(runtime, guild_id=meetup.guild_id, meetup_id=meetup.id, asked=None)
+        problem = await open_meetup_thread(runtime, guild_id=meetup.guild_id, meetup_id=meetup.id, asked=thread)
         if problem:
             log.info("Meetup #%s: %s", meetup.id, problem.strip())
     return meetup

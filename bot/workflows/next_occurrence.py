@@ -99,14 +99,22 @@ async def post_next_occurrence(runtime: Runtime, series_id: int) -> NextOccurren
 async def _publish(runtime: Runtime, series_id: int, step: NextStep) -> Meetup:
     assert step.meetup_id is not None
     withdraw = _withdraw(runtime, series_id, step)
+    async with runtime.db.reading() as session:
+        series = await session.get(RecurringSeries, series_id)
+    thread = series.thread if series is not None else None
     if step.step is Step.PUBLISH:
         return await publish_meetup(
-            runtime, step.meetup_id, withdraw=withdraw, outcome="it will be tried again", react_later=True
+            runtime,
+            step.meetup_id,
+            withdraw=withdraw,
+            outcome="it will be tried again",
+            thread=thread,
+            react_later=True,
         )
-    return await _resume(runtime, step.meetup_id, withdraw)
+    return await _resume(runtime, step.meetup_id, withdraw, thread)
 
 
-async def _resume(runtime: Runtime, meetup_id: int, withdraw: Withdraw) -> Meetup:
+async def _resume(runtime: Runtime, meetup_id: int, withdraw: Withdraw, thread: bool | None) -> Meetup:
     """Finish an occurrence a dead process began: its message and mirror, found or made."""
     async with runtime.db.reading() as session:
         meetup = await session.get(Meetup, meetup_id)
@@ -114,7 +122,9 @@ async def _resume(runtime: Runtime, meetup_id: int, withdraw: Withdraw) -> Meetu
     if meetup.message_id is None and not meetup.message_missing:
         found = await find_posted_message(runtime.discord, meetup)
         if found is None:
-            return await publish_meetup(runtime, meetup_id, withdraw=withdraw, outcome="it will be tried again")
+            return await publish_meetup(
+                runtime, meetup_id, withdraw=withdraw, outcome="it will be tried again", thread=thread
+            )
         await adopt_message(runtime.db, found, meetup, phase=phase_of(meetup, discord.utils.utcnow()).value)
     runtime.reminder_timers.refresh()
     async with runtime.db.reading() as session:

@@ -22,7 +22,9 @@ from tests.e2e.meetup_steps import (
     stored_meetup,
 )
 from tests.e2e.reminder_steps import REMINDER_FOOTER, footer_of, starts_in, wait_for_state
+from tests.e2e.series_steps import end_open_occurrence, meetup_messages, the_series, wait_until_settled
 from tests.e2e.test_polls import make_poll, vote
+from tests.e2e.test_recurring_meetups import database_of, post_due
 from tests.e2e.test_undo import press_undo
 from tests.emulator import DEFAULT_BOT_PERMISSIONS, DiscordEmulator, MessageRecord, Permission
 from tests.emulator.models import Channel, ChannelType
@@ -238,3 +240,20 @@ async def test_without_manage_threads_an_undone_meetups_thread_is_archived(
     await press_undo(emu, server, confirmation, server.organizer.id)
     await poll_until(lambda: thread.archived, what="the thread to be archived", timeout=WAIT)
     assert not thread.deleted
+
+
+async def test_thread_on_carries_to_the_later_meetups_of_a_recurring_series(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    _, first = await create_meetup(emu, server, title="Coffee chat", repeat="weekly", thread="on")
+    assert thread_of(emu, first) is not None
+    database = database_of(bot_running)
+    series = await the_series(database)
+    assert series.thread is True
+    await end_open_occurrence(database, series.id)
+    await post_due(bot_running)
+    await wait_until_settled(database, series.id, made=2)
+    second = meetup_messages(emu, server)[1]
+    await poll_until(lambda: thread_of(emu, second) is not None, what="the second meetup's thread", timeout=WAIT)
+    thread = thread_of(emu, second)
+    assert thread is not None and (thread.name or "").startswith("Coffee chat")
