@@ -1,7 +1,7 @@
 """Waking the bot when reminders are due. The table is the record; these timers only say when to look.
 
 Timers are kept for reminders due within the next few minutes (a start-up with 10,000 pending
-reminders loads only those), and a sweep every `SWEEP_SECONDS` claims anything due that no timer
+reminders loads only those), and a sweep every half minute (`due_passes.py`) claims anything due that no timer
 caught (a reminder planned by another process, a lease that ran out) and looks further ahead.
 Each timer runs the same pass: claim every due reminder, then post each claimed one in its own
 task, so a slow post does not hold up the others.
@@ -14,9 +14,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Coroutine
 from datetime import timedelta
-from typing import Any
 
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -25,15 +23,14 @@ from bot.db.database import Database
 from bot.discord_access import DiscordAccess
 from bot.metrics import REMINDERS
 from bot.publishing.reminder_sender import ReminderSender
+from bot.scheduling.due_passes import DuePasses
 from bot.services import reminders
 from bot.services.reminders import Timer
 
 log = logging.getLogger(__name__)
 
 HORIZON = timedelta(minutes=10)
-SWEEP_SECONDS = 30
 PARALLEL_POSTS = 8
-DRAIN_LIMIT = 5.0  # seconds a shutdown waits for reminder posts in progress
 _PREFIX = "reminder:"
 
 
@@ -42,33 +39,17 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-class ReminderTimers:
+class ReminderTimers(DuePasses):
     def __init__(
         self, db: Database, discord_access: DiscordAccess, scheduler: AsyncIOScheduler, *, lease: timedelta
     ) -> None:
+        super().__init__(scheduler, what="reminders")
         self.db = db
-        self.scheduler = scheduler
         self.lease = lease
         self.worker = worker_name()
         self.sender = ReminderSender(db, discord_access, worker=self.worker)
         self._in_flight: set[int] = set()
-        self._tasks: set[asyncio.Task[object]] = set()
         self._posting = asyncio.Semaphore(PARALLEL_POSTS)
-        self._pass_running = False
-        self._pass_again = False
-
-    async def start(self) -> int:
-        """Timers for what is due soon, the sweep, and at once a pass for anything overdue."""
-        count = await self.sync()
-        self.scheduler.add_job(
-            self.sweep, "interval", seconds=SWEEP_SECONDS, id="reminders:sweep", replace_existing=True
-        )
-        self.kick()
-        return count
-
-    def kick(self) -> None:
-        """Run a pass now, without waiting for it."""
-        self._spawn(self.run_due())
 
     def refresh(self) -> None:
         """After reminders were planned, moved or dropped: bring the timers in line, soon."""
@@ -96,28 +77,8 @@ class ReminderTimers:
             return
         self.scheduler.add_job(self.run_due, "date", run_date=timer.at, id=job_id, replace_existing=True)
 
-    async def sweep(self) -> None:
-        await self.run_due()
-        await self.sync()
-
-    async def run_due(self) -> None:
-        """Claim every reminder due now and post each; one pass at a time, repeated if asked meanwhile."""
-        if self._pass_running:
-            self._pass_again = True
-            return
-        self._pass_running = True
-        try:
-            while True:
-                self._pass_again = False
-                await self._claim_and_post_due()
-                if not self._pass_again:
-                    break
-        except Exception:
-            log.exception("Looking for due reminders failed; the sweep tries again")
-        finally:
-            self._pass_running = False
-
-    async def _claim_and_post_due(self) -> None:
+    async def _post_due(self) -> None:
+        """Claim every reminder due now and post each."""
         while True:
             async with self.db.reading() as session:
                 due = await reminders.due_reminder_ids(session, now=discord.utils.utcnow())
@@ -148,11 +109,6 @@ class ReminderTimers:
         finally:
             self._in_flight.discard(reminder_id)
 
-    def _spawn(self, work: Coroutine[Any, Any, object]) -> None:
-        task = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     async def release_claims(self) -> None:
         """Hand back reminders this process claimed and did not finish (at shutdown): another
         process, or this one restarted, takes them up at once instead of after the lease."""
@@ -160,17 +116,3 @@ class ReminderTimers:
             released = await reminders.release_claims(session, worker=self.worker)
         if released:
             log.info("Released %d claimed reminders", released)
-
-    async def drain(self, limit: float = DRAIN_LIMIT) -> None:
-        """Wait for posts in progress (at shutdown), up to `limit` seconds; a post still waiting on
-        Discord then is abandoned, its claim left for `release_claims` to hand back."""
-        deadline = asyncio.get_running_loop().time() + limit
-        while self._tasks:
-            left = deadline - asyncio.get_running_loop().time()
-            if left <= 0:
-                log.warning("Abandoning %d reminder posts still in progress at shutdown", len(self._tasks))
-                for task in self._tasks:
-                    task.cancel()
-                await asyncio.gather(*list(self._tasks), return_exceptions=True)
-                return
-            await asyncio.wait(list(self._tasks), timeout=left)
