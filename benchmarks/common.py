@@ -10,7 +10,7 @@ import signal
 import statistics
 import sys
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,7 +103,9 @@ def bot_environment(emulator: EmulatorProcess, database_url: str, **extra: str) 
     return env
 
 
-async def start_bot(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+async def start_bot(env: dict[str, str], *args: str, logged: bool = False) -> asyncio.subprocess.Process:
+    """The bot in its own process; `logged`: its log can be read from its stderr (`read_start_up`),
+    and must then be read to the end (a full pipe would hold the bot up)."""
     # PROFILE_BOT=path runs the bot under py-spy (pip install py-spy) and writes its collapsed stacks.
     profile = os.environ.get("PROFILE_BOT")
     prefix = ["py-spy", "record", "--rate", "400", "--format", "raw", "-o", profile, "--"] if profile else []
@@ -116,8 +118,19 @@ async def start_bot(env: dict[str, str], *args: str) -> asyncio.subprocess.Proce
         cwd=REPO,
         env=env,
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE if logged else asyncio.subprocess.DEVNULL,
     )
+
+
+async def read_start_up(process: asyncio.subprocess.Process, until: Callable[[str], bool]) -> None:
+    """Read the log of a bot started `logged` until `until` is true of a line."""
+    assert process.stderr is not None
+    while True:
+        line = (await asyncio.wait_for(process.stderr.readline(), timeout=120)).decode()
+        if not line:
+            raise RuntimeError("the bot exited during start-up")
+        if until(line):
+            return
 
 
 async def stop_bot(process: asyncio.subprocess.Process) -> None:

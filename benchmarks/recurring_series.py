@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -39,15 +37,16 @@ from benchmarks.common import (
     median,
     percentile,
     print_figures,
+    read_start_up,
+    start_bot,
     stop_bot,
 )
-from benchmarks.reminders import answers_during, drain_log, make_world
+from benchmarks.reminders import answers_during, bot_messages, drain_log, make_world, posted_meetup
 from bot.db.database import Database
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import Meetup, RecurringSeries
 from bot.services.lifecycle import phase_of
 from bot.services.meetup_input import MeetupInput
-from bot.services.meetups import create_meetup, record_message, record_shown_phase
 from bot.services.organizers import MANAGE_EVENTS, Actor
 from bot.services.recurring_series import RepeatRequest, start_series
 from bot.settings import to_async_database_url
@@ -69,7 +68,7 @@ async def fill(
     LEAD + SPREAD seconds after the fill ends (however long it took), the rest 3 to 23 days on.
     Returns when the first due one ends."""
     began = time.monotonic()
-    messages = await _messages(control, world, series)
+    messages = await bot_messages(control, world, series)
     print(f"  {series} first meetups' messages posted in {time.monotonic() - began:.0f} s", flush=True)
     database = Database.from_url(to_async_database_url(url))
     try:
@@ -103,32 +102,13 @@ async def fill(
     return start + timedelta(seconds=LEAD)
 
 
-async def _messages(control: EmulatorControlClient, world: list[tuple[int, int]], count: int) -> list[int]:
-    """Messages of the bot's, as the first meetups' messages it would have posted, the nth in the
-    nth series' channel."""
-    bot_user_id = (await control.info())["bot_user_id"]
-
-    async def post(n: int) -> int:
-        _, channel_id = world[n % len(world)]
-        return int((await control.post_message(channel_id, bot_user_id, "A meetup"))["id"])
-
-    posted: list[int] = []
-    for first in range(0, count, 50):
-        posted += await asyncio.gather(*(post(n) for n in range(first, min(count, first + 50))))
-    return posted
-
-
 async def _start(
     session: Any, where: tuple[int, int], title: str, day: datetime, now: datetime, *, message_id: int
 ) -> Meetup:
     guild_id, channel_id = where
     typed = MeetupInput(title=title, when=f"{day:%Y-%m-%d %H:%M}", reminders="24h")
-    meetup = await create_meetup(
-        session, guild_id=guild_id, channel_id=channel_id, actor=ORGANIZER, typed=typed, default_timezone="UTC", now=now
-    )
+    meetup = await posted_meetup(session, guild_id, channel_id, typed, now, message_id=message_id)
     await start_series(session, meetup=meetup, request=RepeatRequest("weekly"), locale=None, now=now)
-    await record_message(session, meetup_id=meetup.id, message_id=message_id)
-    await record_shown_phase(session, meetup_id=meetup.id, phase=phase_of(meetup, now).value)
     return meetup
 
 
@@ -149,27 +129,22 @@ async def run(
     identified = (await control.stats())["identifies"]
     since = datetime.now(UTC)  # posts before this are an earlier run's
     spawned = time.monotonic()
-    # PROFILE_BOT=path runs the bot under py-spy, as `benchmarks.common.start_bot` does.
-    profile = os.environ.get("PROFILE_BOT")
-    prefix = ["py-spy", "record", "--rate", "200", "--format", "raw", "-o", profile, "--"] if profile else []
-    bot = await asyncio.create_subprocess_exec(
-        *prefix, sys.executable, "-m", "bot", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
-    )
+    bot = await start_bot(env, logged=True)
     rebuilt_s = lag_ms = float("nan")
     timers = 0
+
+    def rebuilt(line: str) -> bool:
+        nonlocal rebuilt_s, lag_ms, timers
+        if held := LOOP_HELD.search(line):
+            lag_ms = float(held.group(1))
+        if found := REBUILT.search(line):
+            rebuilt_s, timers = time.monotonic() - spawned, int(found.group(1))
+        return found is not None
+
     assert bot.stderr is not None
     drain: asyncio.Task[None] | None = None
     try:
-        while True:
-            line = (await asyncio.wait_for(bot.stderr.readline(), timeout=120)).decode()
-            if not line:
-                raise RuntimeError("the bot exited during start-up")
-            if held := LOOP_HELD.search(line):
-                lag_ms = float(held.group(1))
-            if rebuilt := REBUILT.search(line):
-                rebuilt_s = time.monotonic() - spawned
-                timers = int(rebuilt.group(1))
-                break
+        await read_start_up(bot, rebuilt)
         drain = asyncio.create_task(drain_log(bot.stderr, bot_log))
         await wait_until_connected(control, identified, bot)
         last_due = first_due + timedelta(seconds=SPREAD)

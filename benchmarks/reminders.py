@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import contextlib
 import re
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -37,11 +36,13 @@ from benchmarks.common import (
     median,
     percentile,
     print_figures,
+    read_start_up,
+    start_bot,
     stop_bot,
 )
 from bot.db.database import Database
 from bot.db.migrate import upgrade_to_head
-from bot.db.models import Reminder, ReminderState
+from bot.db.models import Meetup, Reminder, ReminderState
 from bot.services.lifecycle import phase_of
 from bot.services.meetup_input import MeetupInput
 from bot.services.meetups import create_meetup, record_message, record_shown_phase
@@ -51,6 +52,7 @@ from tests.emulator.control_client import EmulatorControlClient, EmulatorControl
 
 ORGANIZER = Actor(user_id=1, permissions=MANAGE_EVENTS)
 REBUILT = re.compile(r"Reminder timers set for (\d+) reminders.*held at most (\d+) ms")
+REMINDER_FOOTER = re.compile(r"Meetup #(\d+) · reminder")
 
 
 async def make_world(control: EmulatorControlClient, servers: int) -> list[tuple[int, int]]:
@@ -75,8 +77,8 @@ async def fill(
     the fill ends, however long it took. Returns when the first due reminder is due."""
     far = max(0, pending - 2 * due) // 4  # 24h, 1h, the start, and the nudge to Maybe
     # Each meetup has its message in its channel, posted before the clock starts.
-    later_messages = await _messages(control, world, far)
-    soon_messages = await _messages(control, world, due)
+    later_messages = await bot_messages(control, world, far)
+    soon_messages = await bot_messages(control, world, due)
     database = Database.from_url(to_async_database_url(url))
     try:
         await upgrade_to_head(database.engine)
@@ -86,14 +88,14 @@ async def fill(
                 guild_id, channel_id = world[n % len(world)]
                 day = now + timedelta(days=3 + n % 20, minutes=n % 600)
                 typed = MeetupInput(title=f"Later {n}", when=f"{day:%Y-%m-%d %H:%M}", reminders="24h,1h")
-                await _create(session, guild_id, channel_id, typed, now, message_id=later_messages[n])
+                await posted_meetup(session, guild_id, channel_id, typed, now, message_id=later_messages[n])
         async with database.transaction() as session:
             start = datetime.now(UTC)
             for n in range(due):
                 guild_id, channel_id = world[n % len(world)]
                 seconds = 60 + LEAD + n * 55 // max(1, due)  # the 1-minute reminder: LEAD to LEAD + 55 s
                 typed = MeetupInput(title=f"Soon {n}", when=f"<t:{int(start.timestamp()) + seconds}:F>", reminders="1m")
-                await _create(session, guild_id, channel_id, typed, start, message_id=soon_messages[n])
+                await posted_meetup(session, guild_id, channel_id, typed, start, message_id=soon_messages[n])
         async with database.reading() as session:
             counted = await session.scalar(
                 select(func.count()).select_from(Reminder).where(Reminder.state == ReminderState.PENDING)
@@ -104,26 +106,31 @@ async def fill(
     return start + timedelta(seconds=LEAD)
 
 
-async def _messages(control: EmulatorControlClient, world: list[tuple[int, int]], count: int) -> list[int]:
+async def bot_messages(control: EmulatorControlClient, world: list[tuple[int, int]], count: int) -> list[int]:
     """Messages of the bot's, as the meetup messages it would have posted, the nth in the nth
-    meetup's channel (drawn in the phase it was in, as the bot records): the reminders of a meetup
-    whose message is not posted never go."""
+    meetup's channel: the reminders of a meetup whose message is not posted never go."""
     bot_user_id = (await control.info())["bot_user_id"]
-    posted = []
-    for n in range(count):
+
+    async def post(n: int) -> int:
         _, channel_id = world[n % len(world)]
-        posted.append(int((await control.post_message(channel_id, bot_user_id, "A meetup"))["id"]))
+        return int((await control.post_message(channel_id, bot_user_id, "A meetup"))["id"])
+
+    posted: list[int] = []
+    for first in range(0, count, 50):
+        posted += await asyncio.gather(*(post(n) for n in range(first, min(count, first + 50))))
     return posted
 
 
-async def _create(
+async def posted_meetup(
     session: Any, guild_id: int, channel_id: int, typed: MeetupInput, now: datetime, *, message_id: int
-) -> None:
+) -> Meetup:
+    """A meetup as the bot stores it once posted (drawn in the phase it was in, as the bot records)."""
     meetup = await create_meetup(
         session, guild_id=guild_id, channel_id=channel_id, actor=ORGANIZER, typed=typed, default_timezone="UTC", now=now
     )
     await record_message(session, meetup_id=meetup.id, message_id=message_id)
     await record_shown_phase(session, meetup_id=meetup.id, phase=phase_of(meetup, now).value)
+    return meetup
 
 
 async def run(
@@ -143,20 +150,18 @@ async def run(
     env = bot_environment(emulator, url, LOG_LEVEL="INFO")
     identified = (await control.stats())["identifies"]
     spawned = time.monotonic()
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
-    )
+    bot = await start_bot(env, logged=True)
     rebuilt_s = lag_ms = float("nan")
+
+    def rebuilt(line: str) -> bool:
+        nonlocal rebuilt_s, lag_ms
+        if found := REBUILT.search(line):
+            rebuilt_s, lag_ms = time.monotonic() - spawned, float(found.group(2))
+        return found is not None
+
     assert bot.stderr is not None
     try:
-        while True:
-            line = (await asyncio.wait_for(bot.stderr.readline(), timeout=120)).decode()
-            if not line:
-                raise RuntimeError("the bot exited during start-up")
-            if rebuilt := REBUILT.search(line):
-                rebuilt_s = time.monotonic() - spawned
-                lag_ms = float(rebuilt.group(2))
-                break
+        await read_start_up(bot, rebuilt)
         drain = asyncio.create_task(drain_log(bot.stderr, bot_log))
         await wait_until_connected(control, identified, bot)
         last_due = first_due + timedelta(seconds=60)
@@ -216,24 +221,27 @@ async def _lateness(
         async with database.reading() as session:
             rows = (
                 await session.execute(
-                    select(Reminder.id, Reminder.due_at, Reminder.state).where(Reminder.offset_minutes == 1)
+                    select(Reminder.id, Reminder.meetup_id, Reminder.due_at).where(Reminder.offset_minutes == 1)
                 )
             ).all()
     finally:
         await database.dispose()
     due_at = {r.id: r.due_at for r in rows}
+    # A reminder's post names its meetup and its kind (`Meetup #12 · reminder`), not its own row:
+    # each meetup here has one reminder a minute before.
+    of_meetup = {r.meetup_id: r.id for r in rows}
     posts: Counter[int] = Counter()
     late_ms = []
     for _, channel_id in world:
         for message in await control.channel_messages(channel_id):
             footer = ((message.get("embeds") or [{}])[0].get("footer") or {}).get("text", "")
-            found = re.search(r"reminder #(\d+)$", footer)
-            if not found or int(found.group(1)) not in due_at:
+            found = REMINDER_FOOTER.fullmatch(footer)
+            if not found or int(found.group(1)) not in of_meetup:
                 continue
             created = datetime.fromisoformat(message["created_at"])
             if created < since:
                 continue
-            reminder_id = int(found.group(1))
+            reminder_id = of_meetup[int(found.group(1))]
             posts[reminder_id] += 1
             if posts[reminder_id] == 1:
                 late_ms.append((created - due_at[reminder_id]).total_seconds() * 1000)

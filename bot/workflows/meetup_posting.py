@@ -61,16 +61,8 @@ async def publish_meetup(
     try:
         await runtime.meetup_messages.post(meetup_id, announcement=announcement, react_later=react_later)
     except discord.HTTPException as exc:
-        async with runtime.db.transaction() as session:
-            meetup = await session.get(Meetup, meetup_id)
-            channel_id = meetup.channel_id if meetup is not None else 0
-            if withdraw is not None:
-                await withdraw(session)
-            else:
-                await meetups.discard_unposted(session, meetup_id=meetup_id)
-        runtime.reminder_timers.refresh()
-        text = refused_post(exc, channel_id=channel_id, what=what, outcome=outcome)
-        raise PostRefused(text, error=exc, channel_id=channel_id) from exc
+        discard = withdraw or (lambda session: meetups.discard_unposted(session, meetup_id=meetup_id))
+        raise await _taken_back(runtime, exc, Meetup, meetup_id, discard, what=what, outcome=outcome) from exc
     # Reminders that fell due while the message was on its way are claimable now: their timers run at once.
     runtime.reminder_timers.refresh()
     async with runtime.db.reading() as session:
@@ -98,16 +90,8 @@ async def publish_poll(
     try:
         message = await runtime.poll_messages.post(poll_id, announcement=announcement)
     except discord.HTTPException as exc:
-        async with runtime.db.transaction() as session:
-            poll = await session.get(Poll, poll_id)
-            channel_id = poll.channel_id if poll is not None else 0
-            if withdraw is not None:
-                await withdraw(session)
-            else:
-                await polls.discard_unposted_poll(session, poll_id=poll_id)
-        runtime.reminder_timers.refresh()
-        text = refused_post(exc, channel_id=channel_id, what=what, outcome=outcome)
-        raise PostRefused(text, error=exc, channel_id=channel_id) from exc
+        discard = withdraw or (lambda session: polls.discard_unposted_poll(session, poll_id=poll_id))
+        raise await _taken_back(runtime, exc, Poll, poll_id, discard, what=what, outcome=outcome) from exc
     async with runtime.db.reading() as session:
         posted = await session.get(Poll, poll_id)
     assert posted is not None
@@ -115,3 +99,23 @@ async def publish_poll(
         runtime.poll_deadlines.schedule(posted.guild_id, posted.id, posted.closes_at)
     runtime.reminder_timers.refresh()
     return message
+
+
+async def _taken_back(
+    runtime: Runtime,
+    error: discord.HTTPException,
+    model: type[Meetup] | type[Poll],
+    record_id: int,
+    withdraw: Withdraw,
+    *,
+    what: str,
+    outcome: str,
+) -> PostRefused:
+    """Take back the change whose message Discord refused; what to tell the organizer."""
+    async with runtime.db.transaction() as session:
+        record: Meetup | Poll | None = await session.get(model, record_id)
+        channel_id = record.channel_id if record is not None else 0
+        await withdraw(session)
+    runtime.reminder_timers.refresh()
+    text = refused_post(error, channel_id=channel_id, what=what, outcome=outcome)
+    return PostRefused(text, error=error, channel_id=channel_id)

@@ -13,6 +13,7 @@ would help nobody. Occurrences of a recurring series are left to the process tha
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -86,12 +87,7 @@ async def _finish_meetup(runtime: Runtime, meetup_id: int, *, now: datetime) -> 
         await runtime.events.mirror(meetup)
         log.info("Meetup #%s: found the message an earlier attempt posted", meetup_id)
         return
-    try:
-        await publish_meetup(runtime, meetup_id, announcement=kept_announcement(meetup))
-    except PostRefused as refused:
-        log.warning("Meetup #%s was never posted and Discord refuses it now; removed: %s", meetup_id, refused.error)
-        return
-    log.info("Meetup #%s was never posted; posted now", meetup_id)
+    await _post_now("Meetup", meetup_id, publish_meetup(runtime, meetup_id, announcement=kept_announcement(meetup)))
 
 
 async def _finish_poll(runtime: Runtime, poll_id: int, *, now: datetime) -> None:
@@ -105,13 +101,18 @@ async def _finish_poll(runtime: Runtime, poll_id: int, *, now: datetime) -> None
         runtime.reminder_timers.refresh()
         log.warning("Poll #%s was never posted and its deadline has passed; removed", poll_id)
         return
+    # The post's nonce makes Discord return the message an attempt of the last minutes made.
+    await _post_now("Poll", poll_id, publish_poll(runtime, poll_id, announcement=kept_announcement(poll)))
+
+
+async def _post_now(what: str, number: int, publish: Awaitable[object]) -> None:
+    """Post what was never posted; one Discord refuses now is removed (`publish` takes it back)."""
     try:
-        # The post's nonce makes Discord return the message an attempt of the last minutes made.
-        await publish_poll(runtime, poll_id, announcement=kept_announcement(poll))
+        await publish
     except PostRefused as refused:
-        log.warning("Poll #%s was never posted and Discord refuses it now; removed: %s", poll_id, refused.error)
+        log.warning("%s #%s was never posted and Discord refuses it now; removed: %s", what, number, refused.error)
         return
-    log.info("Poll #%s was never posted; posted now", poll_id)
+    log.info("%s #%s was never posted; posted now", what, number)
 
 
 def schedule_recovery(runtime: Runtime) -> None:
