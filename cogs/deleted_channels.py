@@ -23,6 +23,7 @@ class DeletedChannels(commands.Cog):
         async with self.bot.db.transaction() as session:
             gone_meetups = await meetups.mark_channel_missing(session, channel_id=channel.id)
             gone_polls = await polls.mark_channel_polls_missing(session, channel_id=channel.id)
+        self.bot.runtime.meetup_messages.tell_message_gone(gone_meetups, channel_gone=True)
         if gone_meetups or gone_polls:
             log.info("Channel %s was deleted with meetups %s and polls %s", channel.id, gone_meetups, gone_polls)
 

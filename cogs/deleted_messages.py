@@ -35,6 +35,7 @@ class DeletedMessages(commands.Cog):
         # The live board drops the dead links, or is itself posted again if it was deleted.
         listed_changed = bool(marked.meetup_ids or marked.poll_ids)
         self.bot.runtime.board.messages_deleted(guild_id, message_ids, listed_changed=listed_changed)
+        self.bot.runtime.meetup_messages.tell_message_gone(marked.meetup_ids, channel_gone=False)
         if marked.meetup_ids or marked.poll_ids:
             log.info(
                 "Messages of meetups %s and polls %s were deleted; they will not be edited or linked again",

@@ -1,4 +1,4 @@
-"""/meetup edit and /meetup cancel."""
+"""/meetup edit, /meetup cancel and /meetup repost."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.rendering.meetup_confirmations import render_cancelled, render_edit_summary, render_nothing_to_change
+from bot.publishing.meetup_messages import link_to
+from bot.rendering.meetup_confirmations import (
+    render_cancelled,
+    render_edit_summary,
+    render_nothing_to_change,
+    render_reposted,
+)
 from bot.rendering.series_texts import render_edit_scope
 from bot.rendering.time_format import date_reading_note
 from bot.services.meetup_input import MeetupInput
@@ -14,8 +20,9 @@ from bot.services.series_edits import EditScope
 from bot.workflows.attendee_role import apply_attendee_role
 from bot.workflows.cancel_meetup import cancel_meetup
 from bot.workflows.edit_meetup import edit_meetup
+from bot.workflows.repost_meetup import repost_meetup
 from cogs._attendee_role import ATTENDEE_ROLE_DESCRIPTION, read_attendee_role_option
-from cogs._context import actor_of, finish, guild_id_of
+from cogs._context import MessageableChannel, actor_of, finish, guild_id_of, target_channel
 from cogs._locale import guild_locale_of
 from cogs._meetup_group import add_meetup_commands, bot_of
 from cogs._options import timezone_autocomplete, upcoming_meetup_autocomplete
@@ -120,5 +127,26 @@ async def cancel(interaction: discord.Interaction, meetup: int, reason: str | No
     )
 
 
+@app_commands.command(name="repost", description="Post a meetup's message again after someone deleted it")
+@app_commands.describe(
+    meetup="The meetup's number (#12), or start typing its title",
+    channel="Where to post it (default: where it was; needed when that channel was deleted)",
+)
+@app_commands.autocomplete(meetup=upcoming_meetup_autocomplete)
+async def repost(interaction: discord.Interaction, meetup: int, channel: MessageableChannel | None = None) -> None:
+    runtime = bot_of(interaction).runtime
+    target = target_channel(interaction, channel).id if channel is not None else None
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    posted = await repost_meetup(
+        runtime,
+        guild_id=guild_id_of(interaction),
+        meetup_id=meetup,
+        actor=actor_of(interaction),
+        channel_id=target,
+        now=discord.utils.utcnow(),
+    )
+    await finish(interaction, render_reposted(posted, link_to(posted)))
+
+
 async def setup(bot: commands.Bot) -> None:
-    add_meetup_commands(bot, edit, cancel)
+    add_meetup_commands(bot, edit, cancel, repost)

@@ -22,11 +22,11 @@ from bot.publishing.reactions import take_back_reaction
 from bot.rendering.announcements import announcement_content, announcement_mentions
 from bot.rendering.components import REACTION_ANSWERS, meetup_view, reaction_for
 from bot.rendering.meetup_embed import render_meetup_embed
-from bot.rendering.notices import Post, promotions_notice
+from bot.rendering.notices import Post, message_gone_notice, promotions_notice
 from bot.rendering.time_format import message_link
 from bot.services import meetups
 from bot.services.announcements import Announcement
-from bot.services.lifecycle import answers_closed, phase_of
+from bot.services.lifecycle import Action, allows, answers_closed, phase_of
 from bot.services.roster import load_roster
 from bot.services.rsvps import Answer, RsvpOutcome
 from bot.services.series_regulars import offers_every_time
@@ -137,13 +137,19 @@ class MeetupMessages:
             await asyncio.gather(*self._tellers.values(), *self._notices, return_exceptions=True)
 
     async def post(
-        self, meetup_id: int, *, announcement: Announcement | None = None, react_later: bool = False
+        self,
+        meetup_id: int,
+        *,
+        announcement: Announcement | None = None,
+        react_later: bool = False,
+        again: bool = False,
     ) -> discord.Message:
         """Post the meetup message in its channel, record it, and add the answer reactions;
         `announcement` pings its role (or everyone) with this post only. With `react_later` the
         reactions are added in the background (a shutdown waits for them): Discord lets them
         through at about one per quarter second per channel, and a series' next occurrences
-        posted by the hundred should not each wait for theirs."""
+        posted by the hundred should not each wait for theirs. `again`: it is posted anew after
+        someone deleted the first (`/meetup repost`), so its nonce is not the first post's."""
         async with self.db.reading() as session:
             meetup = await session.get(Meetup, meetup_id)
             assert meetup is not None
@@ -158,7 +164,8 @@ class MeetupMessages:
             embed=render_meetup_embed(roster, phase, answers_closed=answers_closed(meetup, now)),
             view=meetup_view(meetup.id, phase=phase, every_time=every_time, guests=meetup.guests),
             # A retried POST after a lost answer must not post the meetup twice.
-            nonce=post_nonce("m", meetup.id, meetup.created_at),
+            # A repost's is its own: Discord would answer the first post's nonce with that message.
+            nonce=post_nonce("r", meetup.id, now) if again else post_nonce("m", meetup.id, meetup.created_at),
         )
         async with self.db.transaction() as session:
             await meetups.record_message(session, meetup_id=meetup.id, message_id=message.id)
@@ -248,12 +255,33 @@ class MeetupMessages:
         return await self._draw(key)
 
     async def _record_missing(self, meetup: Meetup, exc: discord.NotFound) -> None:
+        channel_gone = exc.code == UNKNOWN_CHANNEL
         async with self.db.transaction() as session:
-            if exc.code == UNKNOWN_CHANNEL:
-                await meetups.mark_channel_missing(session, channel_id=meetup.channel_id)
+            if channel_gone:
+                marked = await meetups.mark_channel_missing(session, channel_id=meetup.channel_id)
             else:
-                await meetups.mark_message_missing(session, meetup_id=meetup.id)
+                marked = [meetup.id] if await meetups.mark_message_missing(session, meetup_id=meetup.id) else []
         log.info("The message of meetup #%s is gone (%s); it will not be edited again", meetup.id, exc.text)
+        self.tell_message_gone(marked, channel_gone=channel_gone)
+
+    def tell_message_gone(self, meetup_ids: Sequence[int], *, channel_gone: bool) -> None:
+        """Tell each open meetup's organizer, once (the ids are those just marked), that its
+        message is gone and how to post it again."""
+        for meetup_id in meetup_ids:
+            self._in_background(self._tell_organizer(meetup_id, channel_gone=channel_gone))
+
+    async def _tell_organizer(self, meetup_id: int, *, channel_gone: bool) -> None:
+        async with self.db.reading() as session:
+            meetup = await session.get(Meetup, meetup_id)
+        if meetup is None or not allows(phase_of(meetup, discord.utils.utcnow()), Action.REPOST):
+            return
+        try:
+            dm = await self.discord.create_dm(discord.Object(meetup.created_by))
+            await dm.send(
+                message_gone_notice(meetup, channel_gone=channel_gone), allowed_mentions=discord.AllowedMentions.none()
+            )
+        except discord.HTTPException as exc:
+            log.info("Could not tell the organizer of meetup #%s that its message is gone: %s", meetup_id, exc)
 
 
 async def delivered_within(task: asyncio.Task[bool], seconds: float) -> bool | None:

@@ -70,7 +70,7 @@ class ReminderSender:
             if claimed is None:
                 return None
             audience = await self._audience(session, claimed)
-        skip = reminders.reason_to_skip(claimed, now=now)
+        skip = reminders.reason_to_skip(claimed, now=now, channel_gone=self._channel_gone(claimed))
         if skip is None and claimed.reminder.kind == ReminderKind.NUDGE and not audience.channel_pings:
             skip = "nobody had answered Maybe"
         if skip is not None:
@@ -121,6 +121,14 @@ class ReminderSender:
         if not kept:  # the lease ran out mid-post and another process took over; its look back finds ours
             log.warning("Reminder #%s was posted after this process lost its claim", reminder_id)
         return None
+
+    def _channel_gone(self, claimed: ClaimedReminder) -> bool:
+        """The meetup's channel was deleted: its server is known here and has no such channel."""
+        meetup = claimed.meetup
+        if meetup is None or not meetup.message_missing:
+            return False
+        guild = self.discord.get_guild(meetup.guild_id)
+        return guild is not None and guild.get_channel_or_thread(meetup.channel_id) is None
 
     async def _audience(self, session: AsyncSession, claimed: ClaimedReminder) -> Audience:
         meetup = claimed.meetup

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.db.models import Meetup
 from bot.publishing.meetup_messages import Redrawn, Shown
+from bot.rendering.notices import safe_title
 from bot.rendering.time_format import full_and_relative
 from bot.services.meetups import MeetupCancellation, MeetupChange
 from bot.services.time_parsing import ParsedTime
@@ -101,3 +102,11 @@ def _not_updated(meetup: Meetup, message: Redrawn) -> str:
             "see it as it was for a moment; I'll try again shortly."
         )
     return f" Discord refused to update its message (error {message.status}), so members may still see it as it was."
+
+
+def render_reposted(meetup: Meetup, link: str | None) -> str:
+    where = f": {link}" if link else ""
+    return (
+        f"Meetup #{meetup.id} (**{safe_title(meetup)}**) is posted again in <#{meetup.channel_id}>{where}, "
+        "with its answers. Nobody was pinged."
+    )

@@ -67,3 +67,19 @@ def cancellation_notice(meetup: Meetup, user_ids: Sequence[int], link: str | Non
     where = f" {link}" if link else ""
     header = f"**{safe_title(meetup)}** ({full_and_relative(meetup.starts_at)}) is cancelled.{reason}{where}"
     return with_mentions(header, user_ids)
+
+
+def message_gone_notice(meetup: Meetup, *, channel_gone: bool) -> str:
+    """To the organizer, by DM, once: the meetup's message (or its channel) was deleted."""
+    number, title = f"#{meetup.id}", safe_title(meetup)
+    if channel_gone:
+        return (
+            f"The channel of meetup {number} (**{title}**) was deleted, and its message with it. The meetup "
+            "keeps its answers; its reminders can't be posted until it has a channel again. Post it in "
+            f"another channel with `/meetup repost meetup:{meetup.id} channel:…`."
+        )
+    return (
+        f"The message of meetup {number} (**{title}**) in <#{meetup.channel_id}> was deleted. The meetup keeps "
+        "its answers, and its reminders are still posted there (without a link). Post the message again "
+        f"with its answers: `/meetup repost meetup:{meetup.id}`."
+    )

@@ -97,14 +97,15 @@ class Action(enum.Enum):
     MARK_ATTENDANCE = "mark attendance"
     FOLLOW_UP = "follow up for everyone who showed interest"
     FOLLOW_UP_ABSENT = "follow up for those who did not come"  # missed, declined, no-shows
+    REPOST = "post its message again"  # after someone deleted it
 
 
-_ANSWERS = frozenset({Action.ANSWER, Action.ANSWER_IN_ADVANCE})
+_ANSWERS = frozenset({Action.ANSWER, Action.ANSWER_IN_ADVANCE, Action.REPOST})
 _ALLOWED: dict[Phase, frozenset[Action]] = {
     Phase.SCHEDULED: frozenset({Action.EDIT_TEXT, Action.EDIT_TIME}) | _ANSWERS,
     Phase.CHECK_IN: frozenset({Action.EDIT_TEXT, Action.EDIT_TIME, Action.CHECK_IN, Action.MARK_ATTENDANCE}) | _ANSWERS,
     # Answers are taken until the end (unless the organizer set a cut-off, see `answers_closed`):
-    # a member who decides at the door still counts.
+    # a member who decides at the door still counts. While they are, the message can be posted again.
     Phase.UNDER_WAY: frozenset({Action.EDIT_TEXT, Action.CHECK_IN, Action.MARK_ATTENDANCE}) | _ANSWERS,
     Phase.OVER: frozenset({Action.CHECK_IN, Action.MARK_ATTENDANCE, Action.FOLLOW_UP, Action.FOLLOW_UP_ABSENT}),
     # Organizers may still fill in attendance after check-in closed: it is often done days later.
@@ -203,6 +204,12 @@ def _follow_up_refusal(meetup: Meetup, phase: Phase) -> WrongPhase:
     return NotYet(f"{number} has not happened yet, so nobody has missed it: plan a follow-up once it is over ({ends}).")
 
 
+def _repost_refusal(meetup: Meetup, phase: Phase) -> WrongPhase:
+    if phase == Phase.CANCELLED:
+        return MeetupClosed(f"Meetup #{meetup.id} was cancelled, so its message is not posted again.")
+    return MeetupClosed(f"Meetup #{meetup.id} is over, so its message is not posted again.")
+
+
 _REFUSALS = {
     Action.ANSWER: _answer_refusal,
     Action.ANSWER_IN_ADVANCE: _answer_refusal,
@@ -213,6 +220,7 @@ _REFUSALS = {
     Action.CANCEL: _cancel_refusal,
     Action.FOLLOW_UP: _follow_up_refusal,
     Action.FOLLOW_UP_ABSENT: _follow_up_refusal,
+    Action.REPOST: _repost_refusal,
 }
 
 

@@ -310,15 +310,20 @@ async def record_shown_phase(session: AsyncSession, *, meetup_id: int, phase: st
         meetup.shown_phase = phase
 
 
-async def mark_message_missing(session: AsyncSession, *, meetup_id: int) -> None:
+async def mark_message_missing(session: AsyncSession, *, meetup_id: int) -> bool:
+    """Whether this marked it (False: it was marked before, or is gone)."""
     meetup = await session.get(Meetup, meetup_id)
-    if meetup is not None:
-        meetup.message_missing = True
+    if meetup is None or meetup.message_missing:
+        return False
+    meetup.message_missing = True
+    return True
 
 
 async def mark_channel_missing(session: AsyncSession, *, channel_id: int) -> list[int]:
-    """Every meetup whose channel was deleted; returns their ids."""
-    meetups = (await session.scalars(select(Meetup).where(Meetup.channel_id == channel_id))).all()
+    """Every meetup whose channel was deleted; returns the ids of those not marked before."""
+    meetups = (
+        await session.scalars(select(Meetup).where(Meetup.channel_id == channel_id, ~Meetup.message_missing))
+    ).all()
     for meetup in meetups:
         meetup.message_missing = True
     return [m.id for m in meetups]

@@ -254,8 +254,10 @@ async def load_claimed(session: AsyncSession, reminder_id: int) -> ClaimedRemind
     return ClaimedReminder(reminder, meetup, poll)
 
 
-def reason_to_skip(claimed: ClaimedReminder, *, now: datetime) -> str | None:
-    """Why a due reminder should not be posted after all, if it should not."""
+def reason_to_skip(claimed: ClaimedReminder, *, now: datetime, channel_gone: bool = False) -> str | None:
+    """Why a due reminder should not be posted after all, if it should not. A meetup whose message
+    was deleted still has its reminders (without the dead link); one whose channel is gone
+    (`channel_gone`, as the server's cache says) has nowhere to post them."""
     if claimed.reminder.kind == ReminderKind.POLL_CLOSING:
         poll = claimed.poll
         still_open = poll is not None and poll.status == PollStatus.OPEN
@@ -266,7 +268,7 @@ def reason_to_skip(claimed: ClaimedReminder, *, now: datetime) -> str | None:
     gone = {
         "the meetup no longer exists": meetup is None,
         "the meetup was cancelled": meetup is not None and meetup.status == MeetupStatus.CANCELLED,
-        "the meetup's message or channel was deleted": meetup is not None and meetup.message_missing,
+        "the meetup's channel was deleted": meetup is not None and channel_gone,
     }
     for reason, applies in gone.items():
         if applies:
