@@ -141,14 +141,14 @@ class MeetupMessages:
         meetup_id: int,
         *,
         announcement: Announcement | None = None,
-        react_later: bool = False,
+        react: bool = True,
         again: bool = False,
     ) -> discord.Message:
         """Post the meetup message in its channel, record it, and add the answer reactions;
-        `announcement` pings its role (or everyone) with this post only. With `react_later` the
-        reactions are added in the background (a shutdown waits for them): Discord lets them
-        through at about one per quarter second per channel, and a series' next occurrences
-        posted by the hundred should not each wait for theirs. `again`: it is posted anew after
+        `announcement` pings its role (or everyone) with this post only. `react` False: the
+        caller adds the reactions (`add_answer_reactions`), as a series' next occurrence does
+        after its posting's slot is free: Discord lets them through at about one per quarter
+        second per channel. `again`: it is posted anew after
         someone deleted the first (`/meetup repost`), so its nonce is not the first post's."""
         async with self.db.reading() as session:
             meetup = await session.get(Meetup, meetup_id)
@@ -173,9 +173,7 @@ class MeetupMessages:
             await meetups.record_shown_phase(session, meetup_id=meetup.id, phase=phase.value)
         self._on_change(meetup.guild_id)
         self._on_meetup_change(meetup.id)
-        if react_later:
-            self._in_background(add_answer_reactions(message, meetup_id=meetup.id))
-        else:
+        if react:
             await add_answer_reactions(message, meetup_id=meetup.id)
         return message
 
@@ -246,8 +244,9 @@ class MeetupMessages:
     async def _announce_promotions(self, meetup_id: int, user_ids: Sequence[int]) -> None:
         async with self.db.reading() as session:
             meetup = await session.get(Meetup, meetup_id)
-        if meetup is None or meetup.message_missing:
+        if meetup is None:
             return
+        # A meetup whose message is gone still tells them, without the dead link.
         await self.announce(meetup.channel_id, meetup.guild_id, promotions_notice(meetup, user_ids, link_to(meetup)))
 
     async def _redraw_key(self, key: Hashable) -> Redrawn:

@@ -70,7 +70,7 @@ class ReminderSender:
             if claimed is None:
                 return None
             audience = await self._audience(session, claimed)
-        skip = reminders.reason_to_skip(claimed, now=now, channel_gone=self._channel_gone(claimed))
+        skip = reminders.reason_to_skip(claimed, now=now, channel_gone=await self._channel_gone(claimed))
         if skip is None and claimed.reminder.kind == ReminderKind.NUDGE and not audience.channel_pings:
             skip = "nobody had answered Maybe"
         if skip is not None:
@@ -122,13 +122,22 @@ class ReminderSender:
             log.warning("Reminder #%s was posted after this process lost its claim", reminder_id)
         return None
 
-    def _channel_gone(self, claimed: ClaimedReminder) -> bool:
-        """The meetup's channel was deleted: its server is known here and has no such channel."""
+    async def _channel_gone(self, claimed: ClaimedReminder) -> bool:
+        """The channel of a meetup whose message is gone was deleted too. The cache says first; one
+        it lacks is asked of Discord (the cache keeps no archived threads, which still take posts)."""
         meetup = claimed.meetup
         if meetup is None or not meetup.message_missing:
             return False
         guild = self.discord.get_guild(meetup.guild_id)
-        return guild is not None and guild.get_channel_or_thread(meetup.channel_id) is None
+        if guild is None or guild.get_channel_or_thread(meetup.channel_id) is not None:
+            return False
+        try:
+            await self.discord.http.get_channel(meetup.channel_id)
+        except discord.NotFound:
+            return True
+        except discord.HTTPException:
+            return False  # cannot tell: the post is tried, and a refusal is recorded with Discord's reason
+        return False
 
     async def _audience(self, session: AsyncSession, claimed: ClaimedReminder) -> Audience:
         meetup = claimed.meetup

@@ -50,7 +50,9 @@ def render_my_meetups(rows: Sequence[tuple[MyMeetup, str | None]]) -> str:
         where = f" · {link}" if link else ""
         when = full_and_relative(meetup.starts_at)
         standing = _AHEAD.get(mine.standing, f" · {mine.standing.value}")
-        guests = mine.rsvp.guests or 0
+        # The party counts while the member is Going or waiting; a Maybe or a no brings nobody.
+        brings = mine.rsvp.status in (RsvpStatus.GOING, RsvpStatus.WAITLISTED)
+        guests = (mine.rsvp.guests or 0) if brings else 0
         party = f" with {guests} guest{'s' if guests > 1 else ''}" if guests else ""
         answer = f"{_STANDING[mine.rsvp.status]}{party}"
         lines.append(f"#{meetup.id} **{safe_title(meetup)}**: {when}, {answer}{standing}{where}")

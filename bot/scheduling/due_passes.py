@@ -75,6 +75,10 @@ class DuePasses:
         finally:
             self._pass_running = False
 
+    def run_later(self, work: Coroutine[Any, Any, object]) -> None:
+        """Run `work` in the background as part of a post: a shutdown waits for it like the rest."""
+        self._spawn(work)
+
     def _spawn(self, work: Coroutine[Any, Any, object]) -> None:
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)

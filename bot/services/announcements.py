@@ -76,7 +76,12 @@ def require_may_announce(
     a mentionable role anyone may ping."""
     if announcement.role_id is not None:
         role = next((r for r in roles if r.id == announcement.role_id), None)
-        if role is not None and role.mentionable:
+        if role is None:
+            raise DomainError(
+                f"The role <@&{announcement.role_id}> to ping no longer exists in this server. Nothing was posted; "
+                f"post the {what} without `ping`, or with another role."
+            )
+        if role.mentionable:
             return
         target = f"the role <@&{announcement.role_id}>, which is not mentionable,"
     else:

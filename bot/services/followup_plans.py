@@ -183,6 +183,11 @@ async def store_plan(
     return plan
 
 
+def is_open(plan: FollowupPlan, *, now: datetime) -> bool:
+    """Not yet confirmed, cancelled or expired: a click may still settle it."""
+    return plan.state == FollowupPlanState.OPEN and plan.expires_at > now
+
+
 async def claim_plan(
     session: AsyncSession, *, guild_id: int, plan_id: int, user_id: int, now: datetime
 ) -> FollowupPlan:

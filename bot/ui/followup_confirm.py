@@ -102,7 +102,9 @@ async def _check_ping(interaction: discord.Interaction, runtime: Runtime, plan_i
     channel may have changed before the click, and Discord's rule holds at the post."""
     async with runtime.db.reading() as session:
         plan = await session.get(FollowupPlan, plan_id)
-    announcement = followup_plans.announcement_of(plan) if plan is not None else None
+    if plan is None or not followup_plans.is_open(plan, now=discord.utils.utcnow()):
+        return  # settling it says why it can't be
+    announcement = followup_plans.announcement_of(plan)
     guild = interaction.guild
     channel = guild.get_channel_or_thread(plan.channel_id) if guild is not None and plan is not None else None
     if announcement is None or not isinstance(channel, MessageableChannel):

@@ -50,16 +50,16 @@ async def publish_meetup(
     announcement: Announcement | None = None,
     thread_by_default: bool = True,
     thread: bool | None = None,
-    react_later: bool = False,
+    react: bool = True,
 ) -> Meetup:
     """Post the meetup's message (with the answer reactions), set its reminders' timers and mirror
     it in the Events tab; returns the meetup as stored. `withdraw` (default: delete the meetup)
     undoes the committed change when Discord refuses the message; `outcome` says what that left.
     It gets a thread if `thread` asks for one, or when None if the server's default says so, unless
-    `thread_by_default` is False (the caller opens one itself, as /meetup create does). `react_later`: the
-    answer reactions are added in the background (see `MeetupMessages.post`)."""
+    `thread_by_default` is False (the caller opens one itself, as /meetup create does). `react` False: the
+    caller adds the answer reactions itself (see `MeetupMessages.post`)."""
     try:
-        await runtime.meetup_messages.post(meetup_id, announcement=announcement, react_later=react_later)
+        await runtime.meetup_messages.post(meetup_id, announcement=announcement, react=react)
     except discord.HTTPException as exc:
         discard = withdraw or (lambda session: meetups.discard_unposted(session, meetup_id=meetup_id))
         raise await _taken_back(runtime, exc, Meetup, meetup_id, discard, what=what, outcome=outcome) from exc

@@ -5,10 +5,10 @@ cancelled, and `/meetup skip` runs it at once. Each step commits before Discord 
 1. claim the series (a lease; another process that finds it claimed leaves it alone);
 2. make the next meetup, its reminders planned, in one transaction under the claim (the missed
    occurrences on the way recorded), or end the series when its rule has no more dates;
-3. publish it as `/meetup create` does (message, reminders' timers, mirror; the reactions are
-   added in the background, so that the posting's slot is free sooner); if Discord refuses the
-   message, the meetup is taken back and tried again after a wait;
-4. release the claim, marking the occurrence all out.
+3. publish it as `/meetup create` does (message, reminders' timers, mirror); if Discord refuses
+   the message, the meetup is taken back and tried again after a wait;
+4. in the background, so that the posting's slot is free sooner: its answer reactions and its
+   attendee role, then release the claim, marking the occurrence all out.
 A process that dies anywhere leaves the claim to run out; the next one to claim the series finds
 the half-posted occurrence (`publishing_index`) and finishes it, finding what was already posted.
 """
@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Meetup, RecurringSeries
+from bot.publishing.meetup_messages import add_answer_reactions
 from bot.publishing.member_presence import departed_members
 from bot.publishing.occurrence_posts import adopt_message, find_mirror_event, find_posted_message
 from bot.services import meetups, recurring_series
@@ -32,6 +33,7 @@ from bot.services.recurring_series import LostClaim, NextStep, Step
 from bot.services.regular_seats import regular_ids
 from bot.workflows.attendee_role import carry_attendee_role
 from bot.workflows.meetup_posting import PostRefused, Withdraw, publish_meetup
+from bot.workflows.meetup_thread import open_meetup_thread
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -86,14 +88,28 @@ async def post_next_occurrence(runtime: Runtime, series_id: int) -> NextOccurren
         log.warning("Series #%s: Discord refused occurrence %s; trying again later: %s", series_id, step.index, exc)
         timers.sync_soon()
         return None
-    await carry_attendee_role(runtime, meetup_id=meetup.id)
-    async with runtime.db.transaction() as session:
-        kept = await recurring_series.finish_publishing(session, series_id=series_id, worker=worker)
-    if not kept:
-        log.warning("Series #%s: occurrence %s was posted after this process lost its claim", series_id, step.index)
+    # The posting's slot is free once members can see the meetup; the rest follows in the background.
+    timers.run_later(_finish(runtime, series_id, step.index, meetup))
     if step.missed:
         log.info("Series #%s: occurrences %s passed while no bot ran; recorded as missed", series_id, step.missed)
     return NextOccurrence(meetup, step.missed, ended=False)
+
+
+async def _finish(runtime: Runtime, series_id: int, index: int, meetup: Meetup) -> None:
+    """The answer reactions (Discord lets them through at about one per quarter second per
+    channel), the attendee role, then the occurrence is all out and the claim let go. A process
+    stopped before the end hands its claim back, and the next to claim the series finishes this
+    (`_resume`): adding a reaction that is there already changes nothing."""
+    assert meetup.message_id is not None
+    message = runtime.discord.get_partial_messageable(meetup.channel_id, guild_id=meetup.guild_id)
+    await add_answer_reactions(message.get_partial_message(meetup.message_id), meetup_id=meetup.id)
+    await carry_attendee_role(runtime, meetup_id=meetup.id)
+    async with runtime.db.transaction() as session:
+        kept = await recurring_series.finish_publishing(
+            session, series_id=series_id, worker=runtime.occurrence_timers.worker
+        )
+    if not kept:
+        log.warning("Series #%s: occurrence %s was posted after this process lost its claim", series_id, index)
 
 
 async def _publish(runtime: Runtime, series_id: int, step: NextStep) -> Meetup:
@@ -109,7 +125,7 @@ async def _publish(runtime: Runtime, series_id: int, step: NextStep) -> Meetup:
             withdraw=withdraw,
             outcome="it will be tried again",
             thread=thread,
-            react_later=True,
+            react=False,
         )
     return await _resume(runtime, step.meetup_id, withdraw, thread)
 
@@ -123,7 +139,7 @@ async def _resume(runtime: Runtime, meetup_id: int, withdraw: Withdraw, thread: 
         found = await find_posted_message(runtime.discord, meetup)
         if found is None:
             return await publish_meetup(
-                runtime, meetup_id, withdraw=withdraw, outcome="it will be tried again", thread=thread
+                runtime, meetup_id, withdraw=withdraw, outcome="it will be tried again", thread=thread, react=False
             )
         await adopt_message(runtime.db, found, meetup, phase=phase_of(meetup, discord.utils.utcnow()).value)
     runtime.reminder_timers.refresh()
@@ -136,6 +152,10 @@ async def _resume(runtime: Runtime, meetup_id: int, withdraw: Withdraw, thread: 
         meetup.scheduled_event_id = event_id
     # Brings a found event up to date too, and makes a recurring one the series' event.
     await runtime.events.mirror(meetup)
+    # A thread the dead process opened and recorded stays; otherwise it is opened now, if wanted.
+    problem = await open_meetup_thread(runtime, guild_id=meetup.guild_id, meetup_id=meetup_id, asked=thread)
+    if problem:
+        log.info("Meetup #%s: %s", meetup_id, problem.strip())
     return meetup
 
 

@@ -25,6 +25,8 @@ async def repost_meetup(
 ) -> Meetup:
     """The meetup as posted again."""
     async with runtime.turns.of(guild_id):
+        async with runtime.db.reading() as session:
+            await reposts.check_may_repost(session, guild_id=guild_id, meetup_id=meetup_id, actor=actor, now=now)
         await _notice_if_gone(runtime, guild_id, meetup_id)
         async with runtime.db.transaction() as session:
             was_in = await reposts.take_for_repost(
@@ -60,5 +62,6 @@ async def _notice_if_gone(runtime: Runtime, guild_id: int, meetup_id: int) -> No
         if exc.code in (UNKNOWN_MESSAGE, UNKNOWN_CHANNEL):
             async with runtime.db.transaction() as session:
                 await meetups.mark_message_missing(session, meetup_id=meetup_id)
+            runtime.board.refresh(guild_id)  # the organizer, asking to repost it, needs no DM
     except discord.HTTPException:
         pass  # cannot tell: the check that follows says the message is still there

@@ -92,6 +92,10 @@ async def test_members_bring_guests_and_parties_are_seated_whole(
     assert lower.content is not None and "1 member brings more than 1 guest (up to 2)" in lower.content
     too_many = await run_command(emu, server, server.organizer, "meetup edit", meetup=meetup_id, guests=6)
     assert too_many.content is not None and "0 to 5" in too_many.content
+    await choose(emu, server, message, alice.id, 1)  # a party kept while Going ...
+    await click(emu, server, message, "Can't go", alice)  # ... brings nobody once she can't go
+    mine = await run_command(emu, server, alice, "meetup mine")
+    assert "you can't go" in (mine.content or "") and "guest" not in (mine.content or ""), mine.content
 
 
 async def test_a_party_that_shrinks_after_a_restart_lets_the_waiting_party_in(

@@ -124,3 +124,17 @@ async def test_repost_is_refused_for_members_cancelled_meetups_and_where_discord
     await run_command(emu, server, server.organizer, "meetup cancel", meetup=meetup_id)
     cancelled = await run_command(emu, server, server.organizer, "meetup repost", meetup=meetup_id)
     assert cancelled.content == f"Meetup #{meetup_id} was cancelled, so its message is not posted again."
+
+
+async def test_a_message_deleted_while_the_bot_was_away_is_found_gone_by_the_repost_of_an_organizer(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    _, message = await create_meetup(emu, server, title="Ramen")
+    meetup_id = meetup_id_of(message)
+    emu.message(message.id).deleted = True  # no delete event reached the bot
+    member = await run_command(emu, server, server.member, "meetup repost", meetup=meetup_id)
+    assert (member.content or "").startswith("Only organizers can do that")
+    assert not (await stored_meetup(bot_running, meetup_id)).message_missing  # a refusal changes nothing
+    reposted = await run_command(emu, server, server.organizer, "meetup repost", meetup=meetup_id)
+    assert f"Meetup #{meetup_id} (**Ramen**) is posted again" in (reposted.content or ""), reposted.content
+    assert (await stored_meetup(bot_running, meetup_id)).message_id != message.id
