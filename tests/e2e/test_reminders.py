@@ -66,6 +66,8 @@ async def test_reminders_are_on_time_and_ping_exactly_who_they_should(
     assert "going" in decided.content.lower()
 
     for meetup_id in (plain_id, maybe_id):
+        # The post shows in the channel a moment before the bot records it as sent.
+        await wait_for_state(bot_running, meetup_id, ReminderKind.BEFORE, ReminderState.SENT)
         rows = {r.kind: r for r in await stored_reminders(bot_running, meetup_id)}
         before = rows[ReminderKind.BEFORE]
         post = next(p for p in reminder_posts(emu, server, meetup_id) if p.id == before.message_id)
