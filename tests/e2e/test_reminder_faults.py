@@ -152,7 +152,9 @@ async def test_two_bot_processes_on_one_database_post_every_reminder_once(
         process.workdir.mkdir()
     try:
         await asyncio.gather(*(p.start() for p in processes))
-        await emu.wait_for_sessions(2, timeout=10)
+        # Started together, each start returns once either process has identified: the other may
+        # still be importing, which takes long on a loaded machine.
+        await emu.wait_for_sessions(2, timeout=30)
         rows = await wait_for_states(database_url, ReminderState.SENT)
     finally:
         await asyncio.gather(*(p.stop() for p in processes))

@@ -158,7 +158,9 @@ async def test_two_bot_processes_on_one_database_post_each_next_occurrence_once(
         process.workdir.mkdir()
     try:
         await asyncio.gather(*(p.start() for p in processes))
-        await emu.wait_for_sessions(2, timeout=10)
+        # Started together, each start returns once either process has identified: the other may
+        # still be importing, which takes long on a loaded machine.
+        await emu.wait_for_sessions(2, timeout=30)
         made = await wait_until_all_out(database_url, count)
         await asyncio.sleep(1)
     finally:
