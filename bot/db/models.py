@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -130,6 +131,8 @@ class GuildSettings(Base):
     board_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # The attendee role new meetups get when /meetup create names none: "new", or a role's id.
     attendee_role: Mapped[str | None] = mapped_column(String(24))
+    # Whether members may ask each other for one-to-one chats outside a gathering (`/settings chats`).
+    chats_enabled: Mapped[bool | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -142,6 +145,8 @@ class MemberPreferences(Base):
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     dm_reminders: Mapped[bool] = mapped_column(default=False)
+    # Turned chat requests off (`/meetup notify chats:off`): nobody may ask them for a chat here.
+    chats_off: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -218,6 +223,9 @@ class Meetup(Base):
     # made it for this meetup (then it is deleted once the meetup is closed or cancelled).
     attendee_role_id: Mapped[int | None] = mapped_column(BigInteger)
     attendee_role_made: Mapped[bool] = mapped_column(default=False)
+    # The gathering whose members it is for (made from a gathering's poll): its follow-ups
+    # propose only days the missed members are still there.
+    gathering_id: Mapped[int | None] = mapped_column(ForeignKey("gathering.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -302,6 +310,8 @@ class Poll(Base):
     followup_of: Mapped[int | None] = mapped_column(ForeignKey("meetup.id", ondelete="SET NULL"))
     message_missing: Mapped[bool] = mapped_column(default=False)
     closed_at: Mapped[datetime | None]
+    # A poll among a gathering's members: each option counts those there on its day.
+    gathering_id: Mapped[int | None] = mapped_column(ForeignKey("gathering.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -594,3 +604,110 @@ class AttendeeRoleGrant(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     role_id: Mapped[int] = mapped_column(BigInteger)
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Gathering(Base):
+    """An event of several days (a conference, a trip) with a roll call: members say which of its
+    days they are there, so polls, follow-ups and chats among them fit the days they share."""
+
+    __tablename__ = "gathering"
+    __table_args__ = (
+        Index("ix_gathering_guild_ends", "guild_id", "ends_on"),
+        Index("ix_gathering_message", "message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_missing: Mapped[bool] = mapped_column(default=False)
+    title: Mapped[str] = mapped_column(String(256))
+    location: Mapped[str | None] = mapped_column(String(1024))
+    timezone: Mapped[str] = mapped_column(String(64))
+    # Its first and last day, in `timezone`: a day is a local date there.
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class GatheringMember(Base):
+    """A member who said they are coming to a gathering, on which of its days, and a line about them."""
+
+    __tablename__ = "gathering_member"
+    __table_args__ = (Index("ix_gathering_member_user", "user_id"),)
+
+    gathering_id: Mapped[int] = mapped_column(ForeignKey("gathering.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    days: Mapped[list[str]] = mapped_column(JSON)  # ISO dates, sorted; never empty
+    about: Mapped[str | None] = mapped_column(String(100))
+    member_name: Mapped[str | None] = mapped_column(String(100))  # see Rsvp.member_name
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ChatState(enum.StrEnum):
+    OPEN = "open"  # waiting for `awaiting_id` to answer the times proposed
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class ChatRequest(Base):
+    """A one-to-one chat one member asked another for: open while proposed times wait for an
+    answer (the other may propose a time back), then accepted at a time, declined, cancelled or
+    expired. Its 15-minute reminder is claimed and recorded here, as reminders are."""
+
+    __tablename__ = "chat_request"
+    __table_args__ = (
+        Index("ix_chat_request_asker_state", "guild_id", "asker_id", "state"),
+        Index("ix_chat_request_member_state", "guild_id", "member_id", "state"),
+        Index("ix_chat_request_state_expires", "state", "expires_at"),
+        Index("ix_chat_request_reminder_due", "reminder_due_at"),
+        # Buttons name the request's id, which must never come to mean a later request.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    gathering_id: Mapped[int | None] = mapped_column(ForeignKey("gathering.id", ondelete="SET NULL"))
+    # Where a private post goes for a member whose DMs are closed: the channel it was asked in.
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    asker_id: Mapped[int] = mapped_column(BigInteger)
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    asker_name: Mapped[str | None] = mapped_column(String(100))
+    member_name: Mapped[str | None] = mapped_column(String(100))
+    topic: Mapped[str | None] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))  # the zone typed times were read in
+    duration_minutes: Mapped[int] = mapped_column(default=30)
+    state: Mapped[ChatState] = mapped_column(str_enum(ChatState, "chat_state"), default=ChatState.OPEN)
+    # The times on the table (ISO datetimes, UTC) and who must answer them now: the member at
+    # first, the asker once the member proposed another time.
+    proposed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    awaiting_id: Mapped[int] = mapped_column(BigInteger)
+    starts_at: Mapped[datetime | None]  # the time agreed
+    expires_at: Mapped[datetime]  # an open request lapses then (the gathering's end)
+    closed_by: Mapped[int | None] = mapped_column(BigInteger)  # who declined or cancelled
+    # The request's message to whoever must answer, to take its buttons away once answered.
+    message_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The reminder 15 minutes before an accepted chat: due, claimed (until the lease ends), sent.
+    reminder_due_at: Mapped[datetime | None]
+    reminder_claimed_by: Mapped[str | None] = mapped_column(String(64))
+    reminder_lease_until: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ChatBlock(Base):
+    """A member who will take no chat requests from one asker in a server."""
+
+    __tablename__ = "chat_block"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    blocked_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
