@@ -12,10 +12,11 @@ only the first start is refused like a count of 1 would be.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.services.date_order import DateOrder
+from bot.services.day_input import read_day
 from bot.services.errors import InvalidInput
 from bot.services.recurrence import (
     COUNT_MAX,
@@ -24,14 +25,11 @@ from bot.services.recurrence import (
     RepeatRule,
     occurrence_date,
 )
-from bot.services.time_grammar import MONTH_LABELS, WrittenTime, read_written_time
 from bot.services.time_parsing import LATEST_AHEAD, YEARS_AHEAD
 from bot.services.typed_text import quote
 
 REPEAT_CHOICES = tuple(kind.value for kind in RepeatKind)
 _LISTED_CHOICES = ", ".join(f"`{c}`" for c in REPEAT_CHOICES[:-1]) + f" or `{REPEAT_CHOICES[-1]}`"
-_MAX_TEXT = 100
-_WEEKDAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def parse_repeat(
@@ -92,16 +90,15 @@ def _check_first_start(rule: RepeatRule, first_start: datetime) -> None:
 
 
 def _until_date(text: str, *, rule: RepeatRule, now: datetime, date_order: DateOrder) -> date:
-    if len(text) > _MAX_TEXT:
-        raise InvalidInput(f"`repeat_until` {quote(text)} is too long to be a date. Write it like `2026-12-31`.")
-    written = read_written_time(" ".join(text.split()), order=date_order)
-    if written.clock is not None or written.zone is not None or written.offset is not None:
-        raise InvalidInput(
-            f"`repeat_until` takes a date, like `2026-12-31` or `Dec 31`, without a time or a zone: "
-            f"the series ends with that day's meetup in {rule.zone}. I read a time in {quote(text)}."
-        )
     today = now.astimezone(ZoneInfo(rule.zone)).date()
-    last_day = _day_written(written, text=text, first=rule.first_local.date(), today=today)
+    last_day = read_day(
+        text,
+        what="`repeat_until`",
+        first=rule.first_local.date(),
+        today=today,
+        date_order=date_order,
+        meaning="the series ends with that day's meetup in " + rule.zone,
+    )
     first_day = rule.first_local.date()
     if last_day < first_day:
         raise InvalidInput(
@@ -120,43 +117,3 @@ def _until_date(text: str, *, rule: RepeatRule, now: datetime, date_order: DateO
             f"a series can be planned up to {YEARS_AHEAD} years ahead (or give no end, and stop it when you like)."
         )
     return last_day
-
-
-def _day_written(written: WrittenTime, *, text: str, first: date, today: date) -> date:
-    """The day `written` names: a date (without a year, the first from `first` on), a day word or
-    a weekday (from `today`, as in a typed time)."""
-    days: list[date] = []
-    if written.date is not None:
-        year = written.date.year
-        month, day = written.date.month, written.date.day
-        if year is None:
-            year = first.year if (month, day) >= (first.month, first.day) else first.year + 1
-        days.append(_real_date(year, month, day, text))
-    if written.days_ahead is not None:
-        days.append(today + timedelta(days=written.days_ahead))
-    if written.weekday is not None and not days:
-        ahead = (written.weekday - today.weekday()) % 7
-        days.append(today + timedelta(days=ahead or (7 if written.weekday_after_today else 0)))
-    if not days:
-        raise InvalidInput(f"I found no date in `repeat_until` {quote(text)}. Write it like `2026-12-31` or `Dec 31`.")
-    if len(set(days)) > 1:
-        raise InvalidInput(
-            f"`repeat_until` {quote(text)} names two different days ({days[0]:%a %-d %b} and {days[1]:%a %-d %b}): "
-            "give one."
-        )
-    if written.weekday is not None and days[0].weekday() != written.weekday:
-        raise InvalidInput(
-            f"`repeat_until` {quote(text)}: {days[0]:%-d %b %Y} is a {_WEEKDAY_LABELS[days[0].weekday()]}, "
-            f"not a {_WEEKDAY_LABELS[written.weekday]}. Check the date or the day."
-        )
-    return days[0]
-
-
-def _real_date(year: int, month: int, day: int, text: str) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError as exc:  # 29 February of a year without one
-        raise InvalidInput(
-            f"`repeat_until` {quote(text)}: {year} has no {day} {MONTH_LABELS[month - 1]}. "
-            "Check the date, or write the year."
-        ) from exc
