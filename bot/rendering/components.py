@@ -140,7 +140,7 @@ def results_button(poll_id: int) -> Button[Any]:
     return Button(label="Results", style=discord.ButtonStyle.primary, custom_id=f"{RESULTS_PREFIX}:{poll_id}")
 
 
-def _row(*items: discord.ui.Item[Any]) -> discord.ui.View:
+def persistentpersistent_row(*items: discord.ui.Item[Any]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for item in items:
         view.add_item(item)
@@ -165,7 +165,7 @@ def meetup_view(meetup_id: int, *, phase: Phase, every_time: bool = False, guest
         items.append(check_in_button(meetup_id, disabled=not allows(phase, Action.CHECK_IN)))
     if guests:
         items.append(guests_select(meetup_id, guests, disabled=not ahead))
-    return _row(*items)
+    return persistent_row(*items)
 
 
 def poll_view(results: PollResults | PollSummary) -> discord.ui.View:
@@ -175,7 +175,7 @@ def poll_view(results: PollResults | PollSummary) -> discord.ui.View:
         discord.SelectOption(label=option_label(t.option, poll.timezone), value=str(t.option.id))
         for t in results.options
     ]
-    return _row(
+    return persistent_row(
         vote_select(poll.id, VoteKind.YES, options, disabled=closed),
         vote_select(poll.id, VoteKind.IF_NEED_BE, options, disabled=closed),
         clear_votes_button(poll.id, disabled=closed),
@@ -184,7 +184,7 @@ def poll_view(results: PollResults | PollSummary) -> discord.ui.View:
 
 
 def undo_view(kind: PostKind, number: int) -> discord.ui.View:
-    return _row(undo_button(kind, number))
+    return persistent_row(undo_button(kind, number))
 
 
 ATTENDANCE_PREFIX = "meetup:attend"
@@ -200,7 +200,7 @@ def attendance_picker(meetup_id: int, *, present: bool) -> UserSelect[Any]:
 
 
 def attendance_view(meetup_id: int) -> discord.ui.View:
-    return _row(attendance_picker(meetup_id, present=True), attendance_picker(meetup_id, present=False))
+    return persistent_row(attendance_picker(meetup_id, present=True), attendance_picker(meetup_id, present=False))
 
 
 FOLLOWUP_PREFIX = "meetup:followup"
@@ -231,4 +231,4 @@ def followup_confirm_view(plan: FollowupPlan) -> discord.ui.View:
         if plan.proposed_at is not None and plan.typed_repeat is None:
             items.append(followup_button(plan.id, "poll", label="Poll instead"))
     items.append(followup_button(plan.id, "cancel"))
-    return _row(*items)
+    return persistent_row(*items)
