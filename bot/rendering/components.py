@@ -140,7 +140,7 @@ def results_button(poll_id: int) -> Button[Any]:
     return Button(label="Results", style=discord.ButtonStyle.primary, custom_id=f"{RESULTS_PREFIX}:{poll_id}")
 
 
-def persistentpersistent_row(*items: discord.ui.Item[Any]) -> discord.ui.View:
+def persistent_row(*items: discord.ui.Item[Any]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for item in items:
         view.add_item(item)
