@@ -16,6 +16,7 @@ from bot.db.database import Database
 from bot.discord_access import DiscordAccess
 from bot.in_flight import InFlight
 from bot.publishing.attendee_roles import AttendeeRoles
+from bot.publishing.gathering_messages import GatheringMessages
 from bot.publishing.live_board import LiveBoard
 from bot.publishing.meetup_messages import MeetupMessages
 from bot.publishing.meetup_threads import MeetupThreads
@@ -54,6 +55,7 @@ class Runtime:
     meetup_phases: MeetupPhases
     occurrence_timers: OccurrenceTimers
     answer_cutoffs: AnswerCutoffs
+    gathering_messages: GatheringMessages
     turns: ServerTurns = field(default_factory=ServerTurns)  # organizers of one server, one at a time
 
 
@@ -91,6 +93,7 @@ def build_runtime(
         meetup_phases=MeetupPhases(db, scheduler, meetup_messages),
         occurrence_timers=OccurrenceTimers(db, scheduler, lease=timedelta(seconds=settings.reminder_lease_seconds)),
         answer_cutoffs=AnswerCutoffs(db, scheduler, meetup_messages),
+        gathering_messages=GatheringMessages(db, discord_access),
     )
     runtime.poll_deadlines.closes_with(partial(close_at_deadline, runtime))
     runtime.occurrence_timers.posts_with(partial(post_next_occurrence, runtime))

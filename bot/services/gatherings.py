@@ -151,6 +151,18 @@ async def record_gathering_message(session: AsyncSession, *, gathering_id: int, 
     await session.flush()
 
 
+async def mark_message_missing(session: AsyncSession, *, gathering_id: int) -> None:
+    gathering = await session.get(Gathering, gathering_id)
+    if gathering is not None:
+        gathering.message_missing = True
+        await session.flush()
+
+
+async def discard_unposted(session: AsyncSession, *, gathering_id: int) -> None:
+    """Delete a gathering whose roll call Discord refused: nobody could ever see it."""
+    await session.execute(delete(Gathering).where(Gathering.id == gathering_id, Gathering.message_id.is_(None)))
+
+
 async def open_gatherings(session: AsyncSession, *, guild_id: int, now: datetime) -> list[Gathering]:
     """The server's gatherings not over yet, soonest first. Candidates by UTC date (a day either
     side covers every zone), then each checked in its own zone."""

@@ -1,0 +1,120 @@
+"""What a gathering's roll call shows, and the private answers about it: pure functions of the
+gathering and its roll call. Everything sent is fitted to Discord's limits on the way out; the
+lists here keep to a budget so that a long roll call still reads whole, with `and N more`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import discord
+
+from bot.db.models import Gathering, GatheringMember
+from bot.rendering.gathering_components import day_label
+from bot.rendering.limits import EMBED_DESCRIPTION, EMBED_FIELD_VALUE, EMBED_FIELDS, fit_mentions, shorten
+from bot.services.gatherings import days_of, gathering_days
+
+COLOUR = discord.Colour.teal()
+_HOW = "Click **I'm coming** and pick the days you are there; **Who's coming** lists everyone by day."
+_ABOUT_FIELDS = 3  # fields of "who they are" lines under the list by day
+
+
+def span_text(gathering: Gathering) -> str:
+    first, last = gathering.starts_on, gathering.ends_on
+    if first == last:
+        return f"{first:%a %-d %b %Y}"
+    same_year = first.year == last.year
+    return f"{first:%a %-d %b}{'' if same_year else f' {first:%Y}'} – {last:%a %-d %b %Y}"
+
+
+def render_gathering_embed(
+    gathering: Gathering, counts: Mapping[date, int], *, coming: int, over: bool
+) -> discord.Embed:
+    """The roll call: where and when, how many are there each day, and how to join."""
+    lines = [f"📅 {span_text(gathering)} ({gathering.timezone})"]
+    if gathering.location:
+        lines.append(f"📍 {gathering.location}")
+    lines.append("")
+    lines.append("This gathering is over." if over else _HOW)
+    embed = discord.Embed(title=gathering.title, description="\n".join(lines), colour=COLOUR)
+    days = "\n".join(f"{day_label(day)} · **{count}**" for day, count in counts.items())
+    embed.add_field(name="There each day", value=days or "—", inline=False)
+    embed.set_footer(text=f"Gathering #{gathering.id} · {coming} coming")
+    return embed
+
+
+def render_joined(gathering: Gathering, member: GatheringMember, *, new: bool) -> str:
+    days = sorted(days_of(member))
+    every = len(days) == len(gathering_days(gathering))
+    which = f"all {len(days)} days" if every and len(days) > 1 else ", ".join(day_label(d) for d in days)
+    head = (
+        f"You're on the roll call of **{gathering.title}** for {which}."
+        if new
+        else f"You're already on the roll call of **{gathering.title}**, for {which}."
+    )
+    about = f"\nAbout you: {member.about}" if member.about else ""
+    return (
+        f"{head}{about}\nPick the days you are there in the menu below; **About me** adds a line others see in "
+        "**Who's coming** (where you're from, what you work on); **Not coming** takes you off."
+    )
+
+
+def render_days_set(gathering: Gathering, member: GatheringMember) -> str:
+    days = sorted(days_of(member))
+    return f"Your days at **{gathering.title}**: {', '.join(day_label(d) for d in days)}."
+
+
+def render_about_set(gathering: Gathering, member: GatheringMember) -> str:
+    if member.about:
+        return f"Others at **{gathering.title}** now see this about you: {member.about}"
+    return f"Your line at **{gathering.title}** is cleared."
+
+
+def render_left(gathering: Gathering, *, was_on: bool) -> str:
+    if not was_on:
+        return f"You weren't on the roll call of **{gathering.title}**."
+    return f"You're off the roll call of **{gathering.title}**. Click **I'm coming** again if your plans change."
+
+
+def render_roll_call(gathering: Gathering, members: Sequence[GatheringMember]) -> discord.Embed:
+    """Who's coming, day by day, then the lines they wrote about themselves."""
+    embed = discord.Embed(title=shorten(f"Who's coming: {gathering.title}", 256), colour=COLOUR)
+    if not members:
+        embed.description = "Nobody yet. Click **I'm coming** to be the first."
+        return embed
+    days = gathering_days(gathering)
+    budget = max(60, (EMBED_DESCRIPTION - 200) // len(days)) - 40
+    sections = []
+    for day in days:
+        there = [m.user_id for m in members if day.isoformat() in m.days]
+        sections.append(f"**{day_label(day)}** · {len(there)}\n{fit_mentions(there, budget)}")
+    embed.description = shorten(f"{len(members)} coming.\n\n" + "\n\n".join(sections), EMBED_DESCRIPTION)
+    about_lines = [f"<@{m.user_id}>: {m.about}" for m in members if m.about]
+    for number, chunk in enumerate(_chunks(about_lines, EMBED_FIELD_VALUE)):
+        if number >= min(_ABOUT_FIELDS, EMBED_FIELDS - 1):
+            break
+        embed.add_field(name="Who they are" if number == 0 else "\u200b", value=chunk, inline=False)
+    return embed
+
+
+def _chunks(lines: Sequence[str], limit: int) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for written in lines:
+        line = shorten(written, limit)
+        if current and len(current) + 1 + len(line) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def render_gathering_posted(gathering: Gathering, link: str) -> str:
+    return (
+        f"Gathering #{gathering.id} **{gathering.title}** is posted: {link}\n"
+        f"{span_text(gathering)}, days read in {gathering.timezone}. Members click **I'm coming** and pick their "
+        f"days; polls among them: `/meetup poll ... gathering:{gathering.id}`."
+    )
