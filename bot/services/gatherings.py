@@ -20,7 +20,7 @@ from bot.services.audit import record_action
 from bot.services.date_order import DateOrder
 from bot.services.day_input import read_day
 from bot.services.errors import DomainError, InvalidInput, NotFound
-from bot.services.guild_settings import require_guild_organizer
+from bot.services.guild_settings import get_guild_config, require_guild_organizer
 from bot.services.organizers import Actor
 from bot.services.record_numbers import is_record_number
 from bot.services.timezones import resolve_timezone
@@ -97,15 +97,18 @@ async def create_gathering(
     actor: Actor,
     title: str,
     where: str | None,
-    zone: str,
+    zone: str | None,
     starts: str,
     ends: str,
     now: datetime,
-    date_order: DateOrder = DateOrder.MONTH_FIRST,
+    default_timezone: str,
+    locale: str | None = None,
 ) -> Gathering:
+    """`zone`: the one typed, else the server's; `locale` decides a slash date as the server reads them."""
     await require_guild_organizer(session, guild_id=guild_id, actor=actor)
-    zone = resolve_timezone(zone)
-    days = parse_days(starts, ends, zone=zone, now=now, date_order=date_order)
+    config = await get_guild_config(session, guild_id=guild_id, default_timezone=default_timezone)
+    zone = resolve_timezone(zone or config.timezone)
+    days = parse_days(starts, ends, zone=zone, now=now, date_order=config.reading_order(locale))
     gathering = Gathering(
         guild_id=guild_id,
         channel_id=channel_id,

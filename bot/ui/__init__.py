@@ -10,6 +10,7 @@ from bot.ui.attendance_marker import AttendancePicker
 from bot.ui.check_in import CheckInButton
 from bot.ui.every_time_button import EveryTimeButton
 from bot.ui.followup_confirm import FollowupConfirmButton
+from bot.ui.gathering_buttons import AboutButton, ComingButton, DaysSelect, LeaveButton, WhoButton
 from bot.ui.guests_menu import GuestsMenu
 from bot.ui.meetup_buttons import CalendarButton, RsvpButton
 from bot.ui.poll_controls import ClearVotesButton, ResultsButton, VoteSelect
@@ -31,4 +32,9 @@ PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
     FollowupConfirmButton,
     AttendancePicker,
     UpcomingPageButton,
+    ComingButton,
+    WhoButton,
+    DaysSelect,
+    AboutButton,
+    LeaveButton,
 )

@@ -11,7 +11,6 @@ import discord
 from bot.db.models import Gathering
 from bot.rendering.refusals import refused_post
 from bot.services import gatherings
-from bot.services.date_order import DateOrder
 from bot.services.organizers import Actor
 from bot.workflows.meetup_posting import NOTHING_CREATED, PostRefused
 
@@ -27,11 +26,11 @@ async def open_gathering(
     actor: Actor,
     title: str,
     where: str | None,
-    zone: str,
+    zone: str | None,
     starts: str,
     ends: str,
     now: datetime,
-    date_order: DateOrder,
+    locale: str | None,
 ) -> tuple[Gathering, discord.Message]:
     async with runtime.db.transaction() as session:
         gathering = await gatherings.create_gathering(
@@ -45,7 +44,8 @@ async def open_gathering(
             starts=starts,
             ends=ends,
             now=now,
-            date_order=date_order,
+            default_timezone=runtime.settings.default_timezone,
+            locale=locale,
         )
     try:
         message = await runtime.gathering_messages.post(gathering.id)

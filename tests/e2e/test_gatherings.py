@@ -1,0 +1,169 @@
+"""Gatherings through Discord: the roll call posted, members coming on some days, the counts by
+day, who's coming, a line about oneself, leaving, and what is refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.db.database import Database
+from bot.db.models import Gathering, GatheringMember
+from tests.e2e.harness import BotRunner, Server, poll_until, run_command
+from tests.e2e.meetup_steps import public_messages
+from tests.emulator import DiscordEmulator, InteractionHandle, MessageRecord, User
+
+
+def days_ahead(n: int) -> date:
+    return (datetime.now(UTC) + timedelta(days=n)).date()
+
+
+def roll_call_message(emu: DiscordEmulator, server: Server) -> MessageRecord:
+    found = [
+        m
+        for m in public_messages(emu, server.channel.id)
+        if m.embeds and "Gathering #" in str(m.embeds[0].get("footer"))
+    ]
+    assert found, "no roll call"
+    return found[-1]
+
+
+def custom_id(components: list[dict[str, Any]], label_or_placeholder: str) -> str:
+    for row in components:
+        for component in row["components"]:
+            if label_or_placeholder in (component.get("label"), component.get("placeholder")):
+                return str(component["custom_id"])
+    raise AssertionError(f"no {label_or_placeholder!r}")
+
+
+def day_lines(message: MessageRecord) -> list[str]:
+    [field] = [f for f in message.embeds[0]["fields"] if f["name"] == "There each day"]
+    return str(field["value"]).splitlines()
+
+
+async def make_gathering(emu: DiscordEmulator, server: Server, *, first: int = 1, last: int = 7, **options: Any) -> str:
+    options.setdefault("title", "PyCon week")
+    ix = await run_command(
+        emu,
+        server,
+        server.organizer,
+        "meetup gathering",
+        starts=f"{days_ahead(first):%Y-%m-%d}",
+        ends=f"{days_ahead(last):%Y-%m-%d}",
+        timezone="UTC",
+        **options,
+    )
+    assert ix.ephemeral and ix.content is not None
+    return ix.content
+
+
+async def click(
+    emu: DiscordEmulator, server: Server, message: MessageRecord, label: str, user: User
+) -> InteractionHandle:
+    ix = await emu.click_button(server.channel.id, message.id, custom_id(message.components, label), user.id)
+    await ix.wait_final(timeout=10)
+    return ix
+
+
+def controls_of(reply: InteractionHandle) -> MessageRecord:
+    assert reply.message is not None
+    return reply.message
+
+
+async def stored_members(database_url: str) -> list[GatheringMember]:
+    database = Database.from_url(database_url)
+    try:
+        async with database.reading() as session:
+            return list(await session.scalars(select(GatheringMember).order_by(GatheringMember.user_id)))
+    finally:
+        await database.dispose()
+
+
+async def test_roll_call_counts_each_day(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner, database_url: str
+) -> None:
+    answer = await make_gathering(emu, server, where="COEX, Seoul")
+    assert answer.startswith("Gathering #1 **PyCon week** is posted"), answer
+    message = roll_call_message(emu, server)
+    assert message.embeds[0]["title"] == "PyCon week"
+    assert "COEX, Seoul" in message.embeds[0]["description"]
+    assert day_lines(message) == [f"{days_ahead(n):%a %-d %b} · **0**" for n in range(1, 8)]
+
+    alice, bob, carol = server.members[:3]
+    joined = await click(emu, server, message, "I'm coming", alice)
+    assert joined.ephemeral and "for all 7 days" in (joined.content or "")
+    await click(emu, server, message, "I'm coming", bob)
+    # Bob is there on the first two days only: a second click gives him his controls again.
+    bob_controls = await click(emu, server, message, "I'm coming", bob)
+    assert "already on the roll call" in (bob_controls.content or "")
+    menu = custom_id(bob_controls.components, "The days you are there")
+    picked = await emu.select(
+        server.channel.id,
+        controls_of(bob_controls).id,
+        menu,
+        [days_ahead(1).isoformat(), days_ahead(2).isoformat()],
+        bob.id,
+    )
+    await picked.wait_final(timeout=10)
+    assert picked.content == f"Your days at **PyCon week**: {days_ahead(1):%a %-d %b}, {days_ahead(2):%a %-d %b}."
+
+    def counts() -> list[str]:
+        return day_lines(roll_call_message(emu, server))
+
+    expected = [f"{days_ahead(n):%a %-d %b} · **{2 if n <= 2 else 1}**" for n in range(1, 8)]
+    await poll_until(lambda: counts() == expected, what="the counts by day")
+    assert roll_call_message(emu, server).embeds[0]["footer"]["text"] == "Gathering #1 · 2 coming"
+
+    # A line about oneself, in a form.
+    about = await emu.click_button(
+        server.channel.id, controls_of(joined).id, custom_id(joined.components, "About me"), alice.id
+    )
+    await about.wait_response(timeout=10)
+    assert about.modal is not None
+    saved = await emu.submit_modal(about, {"about": "KAIST, compilers"})
+    await saved.wait_final(timeout=10)
+    assert saved.content == "Others at **PyCon week** now see this about you: KAIST, compilers"
+
+    who = await click(emu, server, message, "Who's coming", carol)
+    assert who.ephemeral
+    [embed] = who.embeds
+    assert embed["description"].startswith("2 coming.")
+    assert f"**{days_ahead(3):%a %-d %b}** · 1\n<@{alice.id}>" in embed["description"]
+    assert f"**{days_ahead(1):%a %-d %b}** · 2\n<@{alice.id}>, <@{bob.id}>" in embed["description"]
+    assert embed["fields"][0]["value"] == f"<@{alice.id}>: KAIST, compilers"
+
+    # Not coming after all.
+    left = await emu.click_button(
+        server.channel.id, controls_of(bob_controls).id, custom_id(bob_controls.components, "Not coming"), bob.id
+    )
+    await left.wait_final(timeout=10)
+    assert "off the roll call" in (left.content or "")
+    await poll_until(
+        lambda: roll_call_message(emu, server).embeds[0]["footer"]["text"] == "Gathering #1 · 1 coming",
+        what="the count",
+    )
+    assert [m.user_id for m in await stored_members(database_url)] == [alice.id]
+
+
+async def test_refusals_change_nothing(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner, database_url: str
+) -> None:
+    member = server.members[0]
+    refused = await run_command(emu, server, member, "meetup gathering", title="X", starts="tomorrow", ends="in 3 days")
+    assert refused.ephemeral and "organizer" in (refused.content or "").lower(), refused.content
+    for starts, ends, reason in [
+        ("Dec 32", "Jan 2", "32"),
+        (f"{days_ahead(5):%Y-%m-%d}", f"{days_ahead(2):%Y-%m-%d}", "before `starts`"),
+        (f"{days_ahead(1):%Y-%m-%d}", f"{days_ahead(40):%Y-%m-%d}", "at most 25 days"),
+        (f"{days_ahead(1):%Y-%m-%d} 19:00", f"{days_ahead(2):%Y-%m-%d}", "without a time"),
+    ]:
+        ix = await run_command(emu, server, server.organizer, "meetup gathering", title="X", starts=starts, ends=ends)
+        assert ix.ephemeral and reason in (ix.content or ""), (starts, ends, ix.content)
+    database = Database.from_url(database_url)
+    try:
+        async with database.reading() as session:
+            assert list(await session.scalars(select(Gathering))) == []
+    finally:
+        await database.dispose()
+    assert not [m for m in public_messages(emu, server.channel.id) if m.embeds]
