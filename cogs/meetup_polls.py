@@ -6,16 +6,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.db.models import Gathering
 from bot.publishing.meetup_messages import link_to
 from bot.rendering.components import undo_view
 from bot.rendering.limits import AUTOCOMPLETE_CHOICE_NAME, shorten
 from bot.rendering.poll_confirmation import render_poll_posted
-from bot.rendering.poll_embed import option_label
+from bot.rendering.poll_embed import option_label, present_note
+from bot.rendering.poll_invitations import render_gathering_reach
 from bot.rendering.poll_outcomes import render_finalized, render_not_closed, render_poll_closed
 from bot.rendering.series_texts import render_repeat_confirmation
 from bot.rendering.time_format import date_reading_note
 from bot.services import polls
 from bot.services.errors import DomainError
+from bot.services.gatherings import open_gatherings
 from bot.services.meetup_input import MeetupInput
 from bot.services.poll_input import split_options
 from bot.services.poll_tallies import poll_summary
@@ -61,6 +64,29 @@ async def _poll_choices(
     ]
 
 
+async def gathering_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+    """The server's gatherings not over yet, for organizers, in channels the asker can view."""
+    if interaction.guild_id is None:
+        return []
+    async with bot_of(interaction).db.reading() as session:
+        if not await asked_by_organizer(interaction, session):
+            return []
+        found = await open_gatherings(session, guild_id=interaction.guild_id, now=discord.utils.utcnow())
+    visible = visible_channel_ids(interaction)
+    needle = current.strip().lstrip("#").casefold()
+    choices = []
+    for gathering in found:
+        label = f"#{gathering.id} {gathering.title} ({gathering_dates(gathering)})"
+        if gathering.channel_id in visible and (not needle or needle in label.casefold()):
+            choices.append(app_commands.Choice(name=shorten(label, AUTOCOMPLETE_CHOICE_NAME), value=gathering.id))
+    return choices[:25]
+
+
+def gathering_dates(gathering: Gathering) -> str:
+    first, last = gathering.starts_on, gathering.ends_on
+    return f"{first:%a %-d %b}" if first == last else f"{first:%a %-d %b} – {last:%a %-d %b %Y}"
+
+
 async def poll_option_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
     poll_id = getattr(interaction.namespace, "poll", None)
     if interaction.guild_id is None or not isinstance(poll_id, int):
@@ -78,6 +104,7 @@ async def poll_option_autocomplete(interaction: discord.Interaction, current: st
     choices = []
     for tally in summary.options:
         label = f"{option_label(tally.option, poll.timezone)} · {tally.yes} works, {tally.if_need_be} if need be"
+        label += present_note(tally.present)
         if current.strip() in label:
             choices.append(
                 app_commands.Choice(name=shorten(label, AUTOCOMPLETE_CHOICE_NAME), value=tally.option.position + 1)
@@ -97,8 +124,10 @@ async def poll_option_autocomplete(interaction: discord.Interaction, current: st
     duration="How long the meetup lasts: 2h, 90m (default 2h)",
     channel="Where to post the poll (default: here)",
     ping=PING_DESCRIPTION,
+    gathering="For a gathering's members: its times count and invite those there that day",
 )
 @app_commands.autocomplete(timezone=timezone_autocomplete)
+@app_commands.autocomplete(gathering=gathering_autocomplete)
 async def poll(
     interaction: discord.Interaction,
     title: str,
@@ -111,6 +140,7 @@ async def poll(
     duration: str | None = None,
     channel: MessageableChannel | None = None,
     ping: str | None = None,
+    gathering: int | None = None,
 ) -> None:
     runtime = bot_of(interaction).runtime
     await interaction.response.defer(ephemeral=True, thinking=True)
@@ -136,14 +166,24 @@ async def poll(
         closes_text=closes,
         now=discord.utils.utcnow(),
         announcement=announcement,
+        gathering_id=gathering,
     )
-    created = opened.poll
+    created, reach = opened.poll, opened.reach
     confirmation = render_poll_posted(
         poll_id=created.id,
         link=opened.link,
         zone=created.timezone,
         option_times=opened.option_times,
         closes_at=created.closes_at,
+        reach=render_gathering_reach(
+            audience=reach.audience,
+            pinged=reach.invited.pinged,
+            by_dm=reach.invited.by_dm,
+            not_reached=reach.invited.not_reached,
+            away_every_day=reach.away_every_day,
+        )
+        if reach is not None
+        else "",
     )
     confirmation += date_reading_note(zip(split_options(options), opened.option_times, strict=False), created.timezone)
     await finish(interaction, confirmation, view=undo_view("poll", created.id))

@@ -11,12 +11,19 @@ from bot.services.time_parsing import ParsedTime
 
 
 def render_poll_posted(
-    *, poll_id: int, link: str, zone: str, option_times: Sequence[datetime], closes_at: datetime | None
+    *,
+    poll_id: int,
+    link: str,
+    zone: str,
+    option_times: Sequence[datetime],
+    closes_at: datetime | None,
+    reach: str = "",
 ) -> str:
     """The zone is named once, not on each of up to 25 lines, so the list fits one message whatever
-    the zone; the relative times ("in 3 days") go first if it still would not."""
+    the zone; the relative times ("in 3 days") go first if it still would not. `reach`: who was
+    invited (a gathering's poll), said under the link."""
     for relative in (True, False):
-        text = _confirmation(poll_id, link, zone, option_times, closes_at, relative=relative)
+        text = _confirmation(poll_id, link, zone, option_times, closes_at, relative=relative, reach=reach)
         if len(text) <= MESSAGE_CONTENT:
             return text
     return shorten(text, MESSAGE_CONTENT)
@@ -30,11 +37,13 @@ def _confirmation(
     closes_at: datetime | None,
     *,
     relative: bool,
+    reach: str,
 ) -> str:
     shown = full_and_relative if relative else full_time
     closing = f" Voting closes {shown(closes_at)}." if closes_at else ""
     lines = [
         f"Poll #{poll_id} is posted: {link}{closing}",
+        *([reach] if reach else []),
         f"Check the times as I read them in {zone}:",
         *(f"{n}. {shown(t)} = {_wall_clock(t, zone)}" for n, t in enumerate(option_times, start=1)),
     ]

@@ -13,12 +13,23 @@ from bot.rendering.csv_files import Cell, write_csv
 from bot.rendering.limits import EMBED_DESCRIPTION, EMBED_TITLE, EMBED_TOTAL, SELECT_OPTION_LABEL, shorten
 from bot.rendering.time_format import full_and_relative, full_time, relative_time
 from bot.services.poll_finalize import Finalized
-from bot.services.poll_tallies import PollResults, PollSummary
+from bot.services.poll_tallies import OptionTally, PollResults, PollSummary
 from bot.services.polls import MyChoices
 from bot.services.time_parsing import ParsedTime
 
 BAR_WIDTH = 10
-YES_MARK, MAYBE_MARK = "✅", "🤷"
+YES_MARK, MAYBE_MARK, AWAY_MARK = "✅", "🤷", "💤"
+
+
+# A gathering's poll: why an option's counts can be lower than the votes it got.
+ROLL_CALL_RULE = (
+    "-# *present* counts the gathering's roll call there that day; a vote from the roll call on a day "
+    "its member is away is kept but not counted."
+)
+
+
+def present_note(present: int | None) -> str:
+    return f" · present {present}" if present is not None else ""
 
 
 def poll_footer(poll_id: int) -> str:
@@ -56,9 +67,11 @@ def render_poll_embed(results: PollResults | PollSummary, *, meetup_link: str | 
         bar = count_bar(count.yes, count.if_need_be, voters)
         lines.append(
             f"**{count.option.position + 1}.** {full_time(count.option.starts_at)}{star}\n"
-            f"`{bar}` {YES_MARK} {count.yes} · {MAYBE_MARK} {count.if_need_be}"
+            f"`{bar}` {YES_MARK} {count.yes} · {MAYBE_MARK} {count.if_need_be}{present_note(count.present)}"
         )
     lines.append("")
+    if summary.roll_call is not None:
+        lines.append(ROLL_CALL_RULE)
     lines.append(_status_line(poll, meetup_link))
     colour = {PollStatus.OPEN: COLOUR_PRIMARY, PollStatus.FINALIZED: COLOUR_SUCCESS}.get(poll.status, COLOUR_MUTED)
     embed = discord.Embed(
@@ -67,6 +80,8 @@ def render_poll_embed(results: PollResults | PollSummary, *, meetup_link: str | 
         colour=colour,
     )
     embed.add_field(name="Voters", value=str(voters), inline=True)
+    if summary.roll_call is not None:
+        embed.add_field(name="Roll call", value=str(summary.roll_call), inline=True)
     if poll.location:
         embed.add_field(name="Where", value=shorten(poll.location, 1024), inline=True)
     embed.set_footer(text=poll_footer(poll.id))
@@ -160,25 +175,27 @@ def _results_title(results: PollResults) -> str:
 
 def _lines_by_option(results: PollResults, budget: int) -> list[str] | None:
     """Each option and its voters' mentions; None when so many votes could never fit."""
-    if sum(len(t.yes) + len(t.if_need_be) for t in results.options) * SHORTEST_MENTION > budget:
+    if sum(len(t.yes) + len(t.if_need_be) + len(t.away) for t in results.options) * SHORTEST_MENTION > budget:
         return None
     lines = []
     for tally in results.options:
-        lines.append(
-            f"**{tally.option.position + 1}.** {full_time(tally.option.starts_at)} · "
-            f"{YES_MARK} {len(tally.yes)} · {MAYBE_MARK} {len(tally.if_need_be)}"
-        )
+        lines.append(_option_head(tally))
         lines.append(f"{YES_MARK} {' '.join(f'<@{u}>' for u in tally.yes) or '—'}")
         lines.append(f"{MAYBE_MARK} {' '.join(f'<@{u}>' for u in tally.if_need_be) or '—'}")
+        if tally.away:
+            lines.append(f"{AWAY_MARK} away that day: {' '.join(f'<@{u}>' for u in tally.away)}")
     return lines
 
 
+def _option_head(tally: OptionTally) -> str:
+    return (
+        f"**{tally.option.position + 1}.** {full_time(tally.option.starts_at)} · "
+        f"{YES_MARK} {len(tally.yes)} · {MAYBE_MARK} {len(tally.if_need_be)}{present_note(tally.present)}"
+    )
+
+
 def _option_key(results: PollResults) -> list[str]:
-    return [
-        f"**{t.option.position + 1}.** {full_time(t.option.starts_at)} · "
-        f"{YES_MARK} {len(t.yes)} · {MAYBE_MARK} {len(t.if_need_be)}"
-        for t in results.options
-    ] + ["", "**Each voter** (option numbers as above):"]
+    return [_option_head(t) for t in results.options] + ["", "**Each voter** (option numbers as above):"]
 
 
 def _voter_line(results: PollResults, user_id: int) -> str:
@@ -186,6 +203,7 @@ def _voter_line(results: PollResults, user_id: int) -> str:
     kinds = [
         f"{YES_MARK} {','.join(map(str, ballot.yes))}" if ballot.yes else "",
         f"{MAYBE_MARK} {','.join(map(str, ballot.if_need_be))}" if ballot.if_need_be else "",
+        f"{AWAY_MARK} {','.join(map(str, ballot.away))}" if ballot.away else "",
     ]
     return f"<@{user_id}> {' · '.join(k for k in kinds if k)}"
 
@@ -245,6 +263,7 @@ def _embeds(results: PollResults, lines: list[str]) -> list[discord.Embed]:
 
 
 _CSV_WORDS = {VoteKind.YES: "works", VoteKind.IF_NEED_BE: "if need be"}
+AWAY_WORD = "away that day"  # a gathering poll's vote on a day its voter is away: not counted
 
 
 def render_results_csv(results: PollResults) -> bytes:
@@ -271,6 +290,8 @@ def _csv_rows(results: PollResults) -> Iterator[list[Cell]]:
             cells[number - 1] = _CSV_WORDS[VoteKind.YES]
         for number in ballot.if_need_be:
             cells[number - 1] = _CSV_WORDS[VoteKind.IF_NEED_BE]
+        for number in ballot.away:
+            cells[number - 1] = AWAY_WORD
         yield [user_id, results.names.get(user_id, ""), *cells]
 
 
@@ -295,6 +316,10 @@ def render_poll_closed_summary(results: PollResults | PollSummary) -> str:
     return (
         f"Poll #{poll.id} **{discord.utils.escape_markdown(poll.title)}** is closed. "
         f"Best time: option {best.option.position + 1}, {full_and_relative(best.option.starts_at)} "
-        f"({best.yes} works for me, {best.if_need_be} if need be).\n"
+        f"({best.yes} works for me, {best.if_need_be} if need be{_present_words(best.present)}).\n"
         f"<@{poll.created_by}>, make it a meetup with `/meetup finalize poll:{poll.id}`."
     )
+
+
+def _present_words(present: int | None) -> str:
+    return f", {present} of the roll call there that day" if present is not None else ""

@@ -71,6 +71,8 @@ async def finalize_poll(
         reminders=MeetupReminders(config.reminder_offsets, remind_maybe=False, nudge_minutes=config.nudge_minutes),
         now=now,
     )
+    # A gathering's poll makes a meetup among its members: its follow-ups keep to their days.
+    meetup.gathering_id = poll.gathering_id
     book = await AnswerBook.open(session, meetup, [*chosen.yes, *chosen.if_need_be])
     for answer, user_ids in ((Answer.GOING, chosen.yes), (Answer.MAYBE, chosen.if_need_be)):
         for user_id in user_ids:

@@ -17,6 +17,7 @@ from bot.services.guild_settings import get_guild_config, require_guild_organize
 from bot.services.meetup_input import MeetupInput
 from bot.services.organizers import Actor
 from bot.services.poll_input import parse_deadline, parse_options
+from bot.services.poll_presence import check_option_days, poll_gathering
 
 # The tallies moved to poll_tallies; they keep their names here, where callers found them.
 from bot.services.poll_tallies import OptionTally as OptionTally  # noqa: PLC0414
@@ -58,11 +59,17 @@ async def create_poll(
     default_timezone: str,
     now: datetime,
     zone: str | None = None,
+    gathering_id: int | None = None,
 ) -> Poll:
-    """`zone` reads the options when no time zone was typed (default: the server's)."""
+    """`zone` reads the options when no time zone was typed (default: the gathering's, else the
+    server's). A poll for a gathering (`gathering_id`) offers times on its days only."""
     await require_guild_organizer(session, guild_id=guild_id, actor=actor)
     if typed.title is None:
         raise InvalidInput("A poll needs a title.")
+    gathering = None
+    if gathering_id is not None:
+        gathering = await poll_gathering(session, guild_id=guild_id, gathering_id=gathering_id, now=now)
+        zone = zone or gathering.timezone
     config = await get_guild_config(session, guild_id=guild_id, default_timezone=default_timezone)
     order = config.reading_order(typed.locale)
     # A poll's times are its options: a `when` carried over from a meetup is not one of them.
@@ -72,6 +79,8 @@ async def create_poll(
     assert checked.title is not None
     zone, chosen = checked.zone, typed.timezone is not None
     options = parse_options(options_text, zone=zone, now=now, date_order=order, zone_is_chosen=chosen)
+    if gathering is not None:
+        check_option_days(gathering, [o.instant for o in options])
     closes_at = parse_deadline(
         closes_text, zone=zone, now=now, options=options, date_order=order, zone_is_chosen=chosen
     )
@@ -87,6 +96,7 @@ async def create_poll(
         closes_at=closes_at,
         status=PollStatus.OPEN,
         created_by=actor.user_id,
+        gathering_id=gathering.id if gathering is not None else None,
     )
     session.add(poll)
     await session.flush()
@@ -98,7 +108,11 @@ async def create_poll(
         actor_id=actor.user_id,
         action="poll.create",
         target=f"poll:{poll.id}",
-        details={"title": poll.title, "options": [o.instant.isoformat() for o in options]},
+        details={
+            "title": poll.title,
+            "options": [o.instant.isoformat() for o in options],
+            **({"gathering": gathering.id} if gathering is not None else {}),
+        },
     )
     await session.flush()
     await plan_poll_reminder(session, poll, now=now)
