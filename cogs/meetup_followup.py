@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.rendering.components import followup_confirm_view
-from bot.rendering.followup_texts import render_followup_confirmation, render_no_audience, render_nothing_to_propose
+from bot.rendering.followup_texts import render_followup_confirmation, render_not_planned
 from bot.services import followup_plans
 from bot.services.followups import AudienceKind
 from bot.services.meetup_input import MeetupInput
@@ -80,8 +80,7 @@ async def followup(
             announcement=announcement,
         )
     if planned.plan is None:
-        found = planned.audience
-        await finish(interaction, render_no_audience(found) if not found.user_ids else render_nothing_to_propose(found))
+        await finish(interaction, render_not_planned(planned))
         return
     await finish(
         interaction,

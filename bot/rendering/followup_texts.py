@@ -14,6 +14,7 @@ from bot.rendering.notices import Post, safe_title, with_mentions
 from bot.rendering.series_texts import render_repeat_confirmation
 from bot.rendering.time_format import date_reading_note, full_and_relative, full_time, relative_time
 from bot.services.attendance import HistoryEntry, Marked
+from bot.services.followup_days import AudienceDays, nobody_there
 from bot.services.followup_plans import PlannedFollowup
 from bot.services.followups import Audience, AudienceKind, Proposal, SessionRecord
 from bot.services.lifecycle import Standing
@@ -104,13 +105,42 @@ def render_no_audience(audience: Audience) -> str:
     )
 
 
-def render_proposal(audience: Audience, proposal: Proposal, *, note: str = "") -> str:
+def render_proposal(audience: Audience, proposal: Proposal, *, note: str = "", days: AudienceDays | None = None) -> str:
+    there = ""
+    if days is not None and proposal.present is not None:
+        there = f" ({_there_that_day(proposal.present, days)})"
+        others = [o for o in proposal.candidates if o.id != proposal.option.id]
+        if others:
+            listed = ", ".join(f"{full_time(o.starts_at)} ({days.count_on(o.starts_at)})" for o in others)
+            note = f"\nA poll would also offer, with how many of them are there that day: {listed}.{note}"
     return render_audience(
         audience,
-        then=f"From the poll's votes, the best time for them is {full_and_relative(proposal.option.starts_at)}: "
-        f"{proposal.works} said it works, {proposal.if_need_be} if need be. Create the follow-up then, "
+        then=f"From the poll's votes, the best time for them is {full_and_relative(proposal.option.starts_at)}"
+        f"{there}: {proposal.works} said it works, {proposal.if_need_be} if need be. Create the follow-up then, "
         f"or open a poll for them instead?{note}",
     )
+
+
+def _there_that_day(count: int, days: AudienceDays) -> str:
+    return f"{count} of the {days.audience} {'is' if count == 1 else 'are'} at **{days.gathering.title}** that day"
+
+
+def render_not_planned(planned: PlannedFollowup) -> str:
+    """Why `/meetup followup` stored no plan: nobody to invite, nobody of them still at the
+    gathering, or no time to propose."""
+    audience, days = planned.audience, planned.days
+    if not audience.user_ids:
+        return render_no_audience(audience)
+    if days is not None and not days.there:
+        return render_audience(audience, then=nobody_there(days))
+    if days is not None:
+        return render_audience(
+            audience,
+            then="None of the meetup's poll's other times still ahead is on a day some of them are at "
+            f"**{days.gathering.title}**. {days.days_text()} Give `when` for the follow-up on one of those days, "
+            "or `options` for a poll.",
+        )
+    return render_nothing_to_propose(audience)
 
 
 # Who the invitation is for, in the words of the audience the organizer chose.
@@ -153,12 +183,14 @@ def render_followup_confirmation(planned: PlannedFollowup, *, typed_when: str | 
     if planned.start is not None:
         start = planned.start
         question = f"Create the follow-up at {full_and_relative(start.instant)} ({start.readable()}) for them?"
+        if planned.days is not None:
+            question += f" {_there_that_day(planned.days.count_on(start.instant), planned.days)}."
         question += date_reading_note([(typed_when, start.instant)], start.zone)
         return render_audience(planned.audience, then=question + note)
     if planned.option_count:
         return render_audience(planned.audience, then=f"Open a poll with {planned.option_count} times for them?{note}")
     assert planned.proposal is not None
-    return render_proposal(planned.audience, planned.proposal, note=note)
+    return render_proposal(planned.audience, planned.proposal, note=note, days=planned.days)
 
 
 def confirmation_note(expires_at: datetime) -> str:

@@ -31,6 +31,7 @@ from bot.services import followups
 from bot.services.announcements import Announcement
 from bot.services.date_order import DateOrder
 from bot.services.errors import DomainError, InvalidInput
+from bot.services.followup_days import AudienceDays, audience_days
 from bot.services.followups import Audience, AudienceKind, Proposal
 from bot.services.guild_settings import get_guild_config
 from bot.services.meetup_input import MeetupInput, check_start
@@ -40,6 +41,7 @@ from bot.services.recurrence import RepeatRule
 from bot.services.recurrence_input import parse_repeat
 from bot.services.recurring_series import RepeatRequest, check_length
 from bot.services.time_parsing import ParsedTime
+from bot.services.typed_text import quote
 
 PLAN_LIFETIME = timedelta(hours=1)
 # An expired plan is kept this long, so that a late click is told it expired; then it is deleted.
@@ -64,6 +66,8 @@ class PlannedFollowup:
     start: ParsedTime | None  # `when` as read
     option_count: int  # the candidate times given for a poll
     rule: RepeatRule | None = None  # the series the follow-up would be the first meetup of
+    # A gathering's meetup: the days still ahead on which some of the audience are there.
+    days: AudienceDays | None = None
 
 
 async def plan_followup(
@@ -90,15 +94,22 @@ async def plan_followup(
     audience = await followups.compute_audience(
         session, guild_id=guild_id, meetup_id=meetup_id, actor=actor, kind=kind, now=now
     )
-    proposal = await followups.propose_time(session, audience, now=now) if not typed.when and not options else None
+    days = await audience_days(session, meetup=audience.meetup, audience=audience.user_ids, now=now)
     if not audience.user_ids:
-        return PlannedFollowup(audience, None, proposal, None, 0)
+        return PlannedFollowup(audience, None, None, None, 0)
+    if days is not None and not days.there:
+        return PlannedFollowup(audience, None, None, None, 0, days=days)
+    wants_proposal = not typed.when and not options
+    proposal = await followups.propose_time(session, audience, now=now, days=days) if wants_proposal else None
     zone = audience.meetup.timezone
     order = (await get_guild_config(session, guild_id=guild_id)).reading_order(typed.locale)
     start = check_start(typed.when, zone=zone, now=now, date_order=order) if typed.when else None
-    count = len(parse_options(options, zone=zone, now=now, date_order=order)) if options else 0
+    times = parse_options(options, zone=zone, now=now, date_order=order) if options else []
+    if days is not None:
+        _check_days(days, start, typed.when, times)
+    count = len(times)
     if start is None and not options and proposal is None:
-        return PlannedFollowup(audience, None, None, None, 0)
+        return PlannedFollowup(audience, None, None, None, 0, days=days)
     rule = None
     if repeat.given:
         first_start = start.instant if start is not None else proposal.option.starts_at if proposal else None
@@ -118,7 +129,15 @@ async def plan_followup(
         repeat=repeat,
         announcement=announcement,
     )
-    return PlannedFollowup(audience, plan, proposal, start, count, rule)
+    return PlannedFollowup(audience, plan, proposal, start, count, rule, days)
+
+
+def _check_days(days: AudienceDays, start: ParsedTime | None, when: str | None, times: list[ParsedTime]) -> None:
+    """A gathering's meetup: every time typed on a day some of the audience are there."""
+    if start is not None:
+        days.check(start.instant, what=f"`when` ({quote(when or '')})")
+    for number, option in enumerate(times, start=1):
+        days.check(option.instant, what=f"Option {number}")
 
 
 def _followup_rule(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +19,8 @@ from bot.services import meetup_input as check
 from bot.services.attendance import attended_ids
 from bot.services.audit import record_action
 from bot.services.errors import InvalidInput
+from bot.services.followup_days import AudienceDays
+from bot.services.gatherings import local_day, presence
 from bot.services.guild_settings import get_guild_config, require_guild_organizer
 from bot.services.lifecycle import Action
 from bot.services.meetup_input import MeetupInput
@@ -51,6 +53,7 @@ class Proposal:
     works: int  # audience members who said it works
     if_need_be: int
     candidates: tuple[PollOption, ...]  # every option considered, in time order: a poll's times
+    present: int | None = None  # a gathering's meetup: audience members there on the option's day
 
 
 async def interested_ids(session: AsyncSession, meetup: Meetup) -> list[int]:
@@ -109,10 +112,13 @@ async def _with_status(session: AsyncSession, meetup_id: int, status: RsvpStatus
     return list(rows.all())
 
 
-async def propose_time(session: AsyncSession, audience: Audience, *, now: datetime) -> Proposal | None:
+async def propose_time(
+    session: AsyncSession, audience: Audience, *, now: datetime, days: AudienceDays | None = None
+) -> Proposal | None:
     """From the poll the meetup itself came from, the option still ahead (other than the meetup's
     own time) that most of the audience said works, then most works-or-if-need-be, then the
-    earliest; None without such a poll or such an option."""
+    earliest; None without such a poll or such an option. With `days` (a gathering's meetup), only
+    options on days some of the audience are there, and only the votes of those there count."""
     meetup = audience.meetup
     poll = await session.scalar(select(Poll).where(Poll.meetup_id == meetup.id))
     if poll is None:
@@ -130,23 +136,30 @@ async def propose_time(session: AsyncSession, audience: Audience, *, now: dateti
             )
         ).all()
     )
+    roll_call: dict[int, set[date]] = {}
+    if days is not None:
+        options = [o for o in options if days.count_on(o.starts_at)]
+        roll_call = await presence(session, gathering_id=days.gathering.id)
     if not options:
         return None
     wanted = set(audience.user_ids)
+    day_of = {o.id: local_day(o.starts_at, days.gathering) for o in options} if days is not None else {}
     votes = await session.execute(
         select(PollVote.option_id, PollVote.user_id, PollVote.kind).where(PollVote.poll_id == poll.id)
     )
     works: dict[int, int] = {}
     maybe: dict[int, int] = {}
     for option_id, user_id, kind in votes:
-        if user_id in wanted:
+        away = user_id in roll_call and option_id in day_of and day_of[option_id] not in roll_call[user_id]
+        if user_id in wanted and not away:
             counts = works if kind == VoteKind.YES else maybe
             counts[option_id] = counts.get(option_id, 0) + 1
     best = max(
         options,
         key=lambda o: (works.get(o.id, 0), works.get(o.id, 0) + maybe.get(o.id, 0), -o.starts_at.timestamp()),
     )
-    return Proposal(poll, best, works.get(best.id, 0), maybe.get(best.id, 0), tuple(options))
+    present = days.count_on(best.starts_at) if days is not None else None
+    return Proposal(poll, best, works.get(best.id, 0), maybe.get(best.id, 0), tuple(options), present)
 
 
 def _carried_over(first: Meetup, typed: MeetupInput) -> MeetupInput:
@@ -205,6 +218,7 @@ async def create_followup(
         now=now,
         followup_of=first.id,
     )
+    followup.gathering_id = first.gathering_id  # among the same gathering's members
     record_action(
         session,
         guild_id=guild_id,
@@ -247,6 +261,9 @@ async def create_followup_poll(
         zone=first.timezone,
     )
     poll.followup_of = first.id
+    # Among the same gathering's members: its counts show who is there on each option's day (the
+    # options were checked against the days of those it is for when the follow-up was planned).
+    poll.gathering_id = first.gathering_id
     await session.flush()
     return poll
 
