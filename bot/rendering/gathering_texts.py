@@ -5,18 +5,29 @@ lists here keep to a budget so that a long roll call still reads whole, with `an
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import discord
 
 from bot.db.models import Gathering, GatheringMember
+from bot.rendering.csv_files import write_csv
 from bot.rendering.gathering_components import day_label
-from bot.rendering.limits import EMBED_DESCRIPTION, EMBED_FIELD_VALUE, EMBED_FIELDS, fit_mentions, shorten
+from bot.rendering.limits import (
+    EMBED_DESCRIPTION,
+    EMBED_FIELD_VALUE,
+    EMBED_FIELDS,
+    EMBED_TITLE,
+    EMBED_TOTAL,
+    fit_mentions,
+    shorten,
+)
 from bot.services.gatherings import days_of, gathering_days
 
 COLOUR = discord.Colour.teal()
 _HOW = "Click **I'm coming** and pick the days you are there; **Who's coming** lists everyone by day."
-_ABOUT_FIELDS = 3  # fields of "who they are" lines under the list by day
+_ALL_IN_FILE = "Everyone, with their days and lines, is in the attached file."
+_SPARE = 20  # the embed total also counts its footer and the like; none here, a margin all the same
 
 
 def span_text(gathering: Gathering) -> str:
@@ -76,25 +87,65 @@ def render_left(gathering: Gathering, *, was_on: bool) -> str:
     return f"You're off the roll call of **{gathering.title}**. Click **I'm coming** again if your plans change."
 
 
-def render_roll_call(gathering: Gathering, members: Sequence[GatheringMember]) -> discord.Embed:
-    """Who's coming, day by day, then the lines they wrote about themselves."""
-    embed = discord.Embed(title=shorten(f"Who's coming: {gathering.title}", 256), colour=COLOUR)
+@dataclass(frozen=True, slots=True)
+class RollCall:
+    """Who's coming as a reply: the embed, and a spreadsheet of everyone when the embed could not
+    show them all (a conference of many members over many days)."""
+
+    embed: discord.Embed
+    csv: bytes | None
+    csv_name: str
+
+
+def render_roll_call(gathering: Gathering, members: Sequence[GatheringMember]) -> RollCall:
+    """Who's coming, day by day, then the lines they wrote about themselves, within the embed's
+    6,000 characters: the list by day first, the lines in what is left; what did not fit is in
+    the attached file."""
+    embed = discord.Embed(title=shorten(f"Who's coming: {gathering.title}", EMBED_TITLE), colour=COLOUR)
+    name = f"roll-call-{gathering.id}.csv"
     if not members:
         embed.description = "Nobody yet. Click **I'm coming** to be the first."
-        return embed
+        return RollCall(embed, None, name)
     days = gathering_days(gathering)
-    budget = max(60, (EMBED_DESCRIPTION - 200) // len(days)) - 40
+    room = EMBED_TOTAL - len(embed.title or "") - _SPARE
+    about_lines = [f"<@{m.user_id}>: {m.about}" for m in members if m.about]
+    listing = min(EMBED_DESCRIPTION, room // 2 if about_lines else room)
+    budget = max(40, (listing - 80) // len(days) - 24)
     sections = []
+    complete = True
     for day in days:
         there = [m.user_id for m in members if day.isoformat() in m.days]
-        sections.append(f"**{day_label(day)}** · {len(there)}\n{fit_mentions(there, budget)}")
-    embed.description = shorten(f"{len(members)} coming.\n\n" + "\n\n".join(sections), EMBED_DESCRIPTION)
-    about_lines = [f"<@{m.user_id}>: {m.about}" for m in members if m.about]
-    for number, chunk in enumerate(_chunks(about_lines, EMBED_FIELD_VALUE)):
-        if number >= min(_ABOUT_FIELDS, EMBED_FIELDS - 1):
+        shown = fit_mentions(there, budget)
+        complete = complete and shown.count("<@") == len(there)
+        sections.append(f"**{day_label(day)}** · {len(there)}\n{shown}")
+    head = f"{len(members)} coming."
+    description = head + "\n\n" + "\n\n".join(sections)
+    complete = complete and len(description) <= listing
+    embed.description = shorten(description, listing)
+    left = room - len(embed.description)
+    chunks = _chunks(about_lines, EMBED_FIELD_VALUE)
+    for number, chunk in enumerate(chunks):
+        field_name = "Who they are" if number == 0 else "\u200b"
+        if number >= EMBED_FIELDS or len(field_name) + len(chunk) + len(_ALL_IN_FILE) > left:
+            complete = False
             break
-        embed.add_field(name="Who they are" if number == 0 else "\u200b", value=chunk, inline=False)
-    return embed
+        embed.add_field(name=field_name, value=chunk, inline=False)
+        left -= len(field_name) + len(chunk)
+    if complete:
+        return RollCall(embed, None, name)
+    embed.set_footer(text=_ALL_IN_FILE)
+    return RollCall(embed, roll_call_csv(gathering, members), name)
+
+
+def roll_call_csv(gathering: Gathering, members: Sequence[GatheringMember]) -> bytes:
+    """Everyone on the roll call, a column per day: for the organizer's spreadsheet."""
+    days = gathering_days(gathering)
+    header = ["name", "user id", "about", *(day.isoformat() for day in days)]
+    rows = [
+        [m.member_name, m.user_id, m.about, *("there" if day.isoformat() in m.days else "" for day in days)]
+        for m in members
+    ]
+    return write_csv(header, rows)
 
 
 def _chunks(lines: Sequence[str], limit: int) -> list[str]:

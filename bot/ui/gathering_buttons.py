@@ -5,6 +5,7 @@ read from the interaction alone (`AboutForm.submitted`), for the same reason."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from typing import Any, cast
@@ -96,7 +97,9 @@ class WhoButton(DynamicItem[Button[Any]], template=rf"{WHO_PREFIX}:(?P<id>\d+)")
                     session, guild_id=_guild_id(interaction), gathering_id=self.gathering_id
                 )
                 members = await gatherings.roll_call(session, gathering_id=gathering.id)
-            return PrivateReply("", embeds=[render_roll_call(gathering, members)])
+            shown = render_roll_call(gathering, members)
+            files = [discord.File(io.BytesIO(shown.csv), filename=shown.csv_name)] if shown.csv else []
+            return PrivateReply("", embeds=[shown.embed], files=files)
 
         await reply_privately(interaction, work)
 
