@@ -122,6 +122,7 @@ class MeetupBot(commands.AutoShardedBot):
             await self.runtime.answer_cutoffs.start()
             pending = await self.runtime.reminder_timers.start()
             series = await self.runtime.occurrence_timers.start()
+            await self.runtime.chat_timers.start()
             await self.runtime.board.start()
         schedule_recovery(self.runtime)
         log.info(
@@ -203,6 +204,7 @@ class MeetupBot(commands.AutoShardedBot):
         await runtime.votes.drain()
         await runtime.reminder_timers.drain()
         await runtime.occurrence_timers.drain()
+        await runtime.chat_timers.drain()
         await runtime.meetup_messages.flush()
         await runtime.attendee_roles.stop()  # finished by the reconcile at the next start
         await runtime.threads.stop()  # likewise
@@ -210,3 +212,4 @@ class MeetupBot(commands.AutoShardedBot):
         await runtime.board.flush()
         await runtime.reminder_timers.release_claims()
         await runtime.occurrence_timers.release_claims()
+        await runtime.chat_timers.release_claims()

@@ -23,6 +23,7 @@ from bot.publishing.meetup_threads import MeetupThreads
 from bot.publishing.poll_messages import PollMessages
 from bot.publishing.scheduled_events import EventMirror
 from bot.scheduling.answer_cutoffs import AnswerCutoffs
+from bot.scheduling.chat_timers import ChatTimers
 from bot.scheduling.meetup_phases import MeetupPhases
 from bot.scheduling.occurrence_timers import OccurrenceTimers
 from bot.scheduling.poll_closing import PollDeadlines
@@ -56,6 +57,7 @@ class Runtime:
     occurrence_timers: OccurrenceTimers
     answer_cutoffs: AnswerCutoffs
     gathering_messages: GatheringMessages
+    chat_timers: ChatTimers  # chat requests that lapse, and the reminders of accepted chats
     turns: ServerTurns = field(default_factory=ServerTurns)  # organizers of one server, one at a time
 
 
@@ -94,6 +96,7 @@ def build_runtime(
         occurrence_timers=OccurrenceTimers(db, scheduler, lease=timedelta(seconds=settings.reminder_lease_seconds)),
         answer_cutoffs=AnswerCutoffs(db, scheduler, meetup_messages),
         gathering_messages=GatheringMessages(db, discord_access),
+        chat_timers=ChatTimers(db, discord_access, scheduler, lease=timedelta(seconds=settings.reminder_lease_seconds)),
     )
     runtime.poll_deadlines.closes_with(partial(close_at_deadline, runtime))
     runtime.occurrence_timers.posts_with(partial(post_next_occurrence, runtime))
