@@ -120,6 +120,7 @@ class MeetupBot(commands.AutoShardedBot):
             await self.runtime.poll_deadlines.start()
             await self.runtime.meetup_phases.start()
             await self.runtime.answer_cutoffs.start()
+            await self.runtime.gathering_ends.start()
             pending = await self.runtime.reminder_timers.start()
             series = await self.runtime.occurrence_timers.start()
             await self.runtime.chat_timers.start()

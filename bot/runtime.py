@@ -24,6 +24,7 @@ from bot.publishing.poll_messages import PollMessages
 from bot.publishing.scheduled_events import EventMirror
 from bot.scheduling.answer_cutoffs import AnswerCutoffs
 from bot.scheduling.chat_timers import ChatTimers
+from bot.scheduling.gathering_ends import GatheringEnds
 from bot.scheduling.meetup_phases import MeetupPhases
 from bot.scheduling.occurrence_timers import OccurrenceTimers
 from bot.scheduling.poll_closing import PollDeadlines
@@ -57,6 +58,7 @@ class Runtime:
     occurrence_timers: OccurrenceTimers
     answer_cutoffs: AnswerCutoffs
     gathering_messages: GatheringMessages
+    gathering_ends: GatheringEnds  # roll calls redrawn once their gathering is over
     chat_timers: ChatTimers  # chat requests that lapse, and the reminders of accepted chats
     turns: ServerTurns = field(default_factory=ServerTurns)  # organizers of one server, one at a time
 
@@ -74,6 +76,7 @@ def build_runtime(
 
     meetup_messages = MeetupMessages(db, discord_access, on_change=board.refresh, on_meetup_change=meetup_changed)
     poll_messages = PollMessages(db, discord_access, on_change=board.refresh)
+    gathering_messages = GatheringMessages(db, discord_access)
     runtime = Runtime(
         settings=settings,
         db=db,
@@ -95,7 +98,8 @@ def build_runtime(
         meetup_phases=MeetupPhases(db, scheduler, meetup_messages),
         occurrence_timers=OccurrenceTimers(db, scheduler, lease=timedelta(seconds=settings.reminder_lease_seconds)),
         answer_cutoffs=AnswerCutoffs(db, scheduler, meetup_messages),
-        gathering_messages=GatheringMessages(db, discord_access),
+        gathering_messages=gathering_messages,
+        gathering_ends=GatheringEnds(db, scheduler, gathering_messages),
         chat_timers=ChatTimers(db, discord_access, scheduler, lease=timedelta(seconds=settings.reminder_lease_seconds)),
     )
     runtime.poll_deadlines.closes_with(partial(close_at_deadline, runtime))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
@@ -62,6 +62,12 @@ def local_day(instant: datetime, gathering: Gathering) -> date:
 
 def is_over(gathering: Gathering, *, now: datetime) -> bool:
     return local_day(now, gathering) > gathering.ends_on
+
+
+def ends_at(gathering: Gathering) -> datetime:
+    """The instant its last day is over: midnight after it, in its zone."""
+    after = datetime.combine(gathering.ends_on + timedelta(days=1), time(0), ZoneInfo(gathering.timezone))
+    return after.astimezone(UTC)
 
 
 def parse_days(

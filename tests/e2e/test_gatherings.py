@@ -167,3 +167,38 @@ async def test_refusals_change_nothing(
     finally:
         await database.dispose()
     assert not [m for m in public_messages(emu, server.channel.id) if m.embeds]
+
+
+async def test_a_gathering_over_says_so_and_takes_no_more_answers(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner, database_url: str
+) -> None:
+    await make_gathering(emu, server, first=1, last=3)
+    message = roll_call_message(emu, server)
+    alice = server.members[0]
+    controls = await click(emu, server, message, "I'm coming", alice)
+    # Its days pass (moved into the past here), and the sweep after a start finds it over.
+    database = Database.from_url(database_url)
+    try:
+        async with database.transaction() as session:
+            gathering = await session.get(Gathering, 1)
+            assert gathering is not None
+            gathering.starts_on, gathering.ends_on = days_ahead(-3), days_ahead(-1)
+    finally:
+        await database.dispose()
+    assert bot_running.bot is not None
+    await bot_running.bot.runtime.gathering_ends.sweep()
+
+    def shown_over() -> bool:
+        shown = roll_call_message(emu, server)
+        return "This gathering is over." in shown.embeds[0]["description"]
+
+    await poll_until(shown_over, what="the roll call to say it is over")
+    buttons = {c["label"]: c.get("disabled", False) for c in roll_call_message(emu, server).components[0]["components"]}
+    assert buttons == {"I'm coming": True, "Who's coming": False}
+    # Controls answered before it ended are refused, changing nothing.
+    menu = custom_id(controls.components, "The days you are there")
+    late = await emu.select(server.channel.id, controls_of(controls).id, menu, [days_ahead(1).isoformat()], alice.id)
+    await late.wait_final(timeout=10)
+    assert late.ephemeral and "is over" in (late.content or ""), late.content
+    [kept] = await stored_members(database_url)
+    assert (kept.user_id, len(kept.days)) == (alice.id, 3)
