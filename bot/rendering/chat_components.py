@@ -87,10 +87,3 @@ def accepted_view(request_id: int) -> discord.ui.View:
 
 def pick_view(request: ChatRequest, times: Sequence[datetime]) -> discord.ui.View:
     return _view(time_select(request.id, times, request.timezone))
-
-
-def open_list_view(requests: Sequence[tuple[int, str]]) -> discord.ui.View | None:
-    """An Open button for each request awaiting the reader (at most 5), labelled with the other's name."""
-    if not requests:
-        return None
-    return _view(*(open_button(rid, label=f"Answer {name}") for rid, name in requests[:5]))

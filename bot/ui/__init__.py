@@ -7,6 +7,7 @@ from typing import Any
 from discord.ui import DynamicItem
 
 from bot.ui.attendance_marker import AttendancePicker
+from bot.ui.chat_buttons import CHAT_ITEMS
 from bot.ui.check_in import CheckInButton
 from bot.ui.every_time_button import EveryTimeButton
 from bot.ui.followup_confirm import FollowupConfirmButton
@@ -37,4 +38,5 @@ PERSISTENT_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
     DaysSelect,
     AboutButton,
     LeaveButton,
+    *CHAT_ITEMS,
 )
