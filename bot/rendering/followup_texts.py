@@ -108,7 +108,7 @@ def render_no_audience(audience: Audience) -> str:
 def render_proposal(audience: Audience, proposal: Proposal, *, note: str = "", days: AudienceDays | None = None) -> str:
     there = ""
     if days is not None and proposal.present is not None:
-        there = f" ({_there_that_day(proposal.present, days)})"
+        there = f"; {_there_that_day(proposal.present, days)}"
         others = [o for o in proposal.candidates if o.id != proposal.option.id]
         if others:
             listed = ", ".join(f"{full_time(o.starts_at)} ({days.count_on(o.starts_at)})" for o in others)
@@ -116,7 +116,8 @@ def render_proposal(audience: Audience, proposal: Proposal, *, note: str = "", d
     return render_audience(
         audience,
         then=f"From the poll's votes, the best time for them is {full_and_relative(proposal.option.starts_at)}"
-        f"{there}: {proposal.works} said it works, {proposal.if_need_be} if need be. Create the follow-up then, "
+        f"{there}{'.' if there else ':'} {proposal.works} said it works, {proposal.if_need_be} if need be. "
+        "Create the follow-up then, "
         f"or open a poll for them instead?{note}",
     )
 
