@@ -1,4 +1,4 @@
-"""Messages deleted on Discord: the meetups and polls they showed are marked, so nothing edits
+"""Messages deleted on Discord: the meetups, polls and roll calls they showed are marked, so nothing edits
 them or links to them again (the meetups and polls keep working in commands)."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Meetup, Poll
+from bot.db.models import Gathering, Meetup, Poll
 from bot.services import meetups, polls
 
 
@@ -34,6 +34,12 @@ async def mark_deleted_messages(session: AsyncSession, *, channel_id: int, messa
                 Poll.channel_id == channel_id, Poll.message_id.in_(message_ids), ~Poll.message_missing
             )
         )
+    )
+    # A gathering's roll call gone: nothing redraws it; its roll call and polls keep working.
+    await session.execute(
+        update(Gathering)
+        .where(Gathering.channel_id == channel_id, Gathering.message_id.in_(message_ids))
+        .values(message_missing=True)
     )
     for meetup_id in meetup_ids:
         await meetups.mark_message_missing(session, meetup_id=meetup_id)

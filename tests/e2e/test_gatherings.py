@@ -3,6 +3,7 @@ day, who's coming, a line about oneself, leaving, and what is refused."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -202,3 +203,47 @@ async def test_a_gathering_over_says_so_and_takes_no_more_answers(
     assert late.ephemeral and "is over" in (late.content or ""), late.content
     [kept] = await stored_members(database_url)
     assert (kept.user_id, len(kept.days)) == (alice.id, 3)
+
+
+async def test_thirty_members_arriving_on_different_days(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner, database_url: str
+) -> None:
+    await make_gathering(emu, server, first=1, last=7)
+    message = roll_call_message(emu, server)
+    members = [emu.create_member(server.guild.id, f"visitor{n}") for n in range(30)]
+    # Member n arrives on day 1 + n % 4 and stays three days (or to the end).
+    stays = {m.id: [days_ahead(d) for d in range(1 + n % 4, min(8, 4 + n % 4))] for n, m in enumerate(members)}
+
+    async def come_for_some_days(member: User) -> None:
+        controls = await click(emu, server, message, "I'm coming", member)
+        menu = custom_id(controls.components, "The days you are there")
+        ix = await emu.select(
+            server.channel.id, controls_of(controls).id, menu, [d.isoformat() for d in stays[member.id]], member.id
+        )
+        await ix.wait_final(timeout=10)
+
+    await asyncio.gather(*(come_for_some_days(m) for m in members))
+    expected = [
+        f"{days_ahead(n):%a %-d %b} · **{sum(days_ahead(n) in days for days in stays.values())}**" for n in range(1, 8)
+    ]
+    await poll_until(lambda: day_lines(roll_call_message(emu, server)) == expected, what="the counts by day")
+    stored = {m.user_id: sorted(date.fromisoformat(d) for d in m.days) for m in await stored_members(database_url)}
+    assert stored == stays
+
+    # The roll call deleted by hand: nothing edits it any more, and the roll call keeps its members.
+    emu.delete_message(server.channel.id, message.id)
+
+    async def marked() -> bool:
+        database = Database.from_url(database_url)
+        try:
+            async with database.reading() as session:
+                gathering = await session.get(Gathering, 1)
+                return gathering is not None and gathering.message_missing
+        finally:
+            await database.dispose()
+
+    for _ in range(50):
+        if await marked():
+            break
+        await asyncio.sleep(0.1)
+    assert await marked()
