@@ -247,3 +247,22 @@ async def test_thirty_members_arriving_on_different_days(
             break
         await asyncio.sleep(0.1)
     assert await marked()
+
+
+async def test_the_about_form_is_read_after_a_restart(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner, database_url: str
+) -> None:
+    await make_gathering(emu, server)
+    alice = server.members[0]
+    controls = await click(emu, server, roll_call_message(emu, server), "I'm coming", alice)
+    opened = await emu.click_button(
+        server.channel.id, controls_of(controls).id, custom_id(controls.components, "About me"), alice.id
+    )
+    await opened.wait_response(timeout=10)
+    await bot_running.restart()
+    await emu.wait_for_sessions(1, timeout=30)
+    saved = await emu.submit_modal(opened, {"about": "  Busan   ·  type systems "})
+    await saved.wait_final(timeout=10)
+    assert saved.content == "Others at **PyCon week** now see this about you: Busan · type systems"
+    [member] = await stored_members(database_url)
+    assert member.about == "Busan · type systems"
