@@ -60,7 +60,7 @@ class ChatMessenger:
                 view=note.view or discord.utils.MISSING,
                 files=_files(note),
                 allowed_mentions=discord.AllowedMentions.none(),
-                nonce=note.nonce or discord.utils.MISSING,
+                nonce=note.nonce,
             )
             return Delivered(channel.id, message.id, by_dm=True)
         except discord.HTTPException as exc:
@@ -70,7 +70,7 @@ class ChatMessenger:
                 note.fallback,
                 view=open_view(request.id),
                 allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=[discord.Object(user_id)]),
-                nonce=f"{note.nonce}c" if note.nonce else discord.utils.MISSING,
+                nonce=f"{note.nonce}c" if note.nonce else None,
             )
             return Delivered(request.channel_id, post.id, by_dm=False)
         except discord.HTTPException as exc:
