@@ -4,9 +4,16 @@ across a restart."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from bot.db.models import ChatState
+import pytest
+
+from bot.db.database import Database
+from bot.db.migrate import upgrade_to_head
+from bot.db.models import ChatRequest, ChatState
+from tests.e2e.bot_process import BotProcess
 from tests.e2e.chat_steps import (
     add_gathering,
     all_days,
@@ -25,7 +32,7 @@ from tests.e2e.chat_steps import (
     utc,
 )
 from tests.e2e.harness import BotRunner, Server, build_server, poll_until, run_command
-from tests.emulator import DiscordEmulator
+from tests.emulator import DiscordEmulator, User
 
 
 async def conference(bot_running: BotRunner, server: Server, count: int = 3) -> None:
@@ -282,3 +289,92 @@ async def test_either_side_cancels_an_accepted_chat_and_the_other_is_told(
     assert all(r.reminder_sent_at is None for r in rows)
     listed = await run_command(emu, server, asker, "meetup chats")
     assert "no chat requests waiting" in (listed.content or "")
+
+
+async def accepted_chat(database_url: str, server: Server, asker: User, member: User, *, remind_in: timedelta) -> int:
+    """An accepted chat whose reminder falls due in `remind_in`, made as an Accept click would leave it."""
+    database = Database.from_url(database_url)
+    try:
+        await upgrade_to_head(database.engine)
+        now = datetime.now(UTC)
+        async with database.transaction() as session:
+            row = ChatRequest(
+                guild_id=server.guild.id,
+                channel_id=server.channel.id,
+                asker_id=asker.id,
+                member_id=member.id,
+                asker_name=asker.username,
+                member_name=member.username,
+                timezone="UTC",
+                state=ChatState.ACCEPTED,
+                proposed=[],
+                awaiting_id=member.id,
+                starts_at=now + remind_in + timedelta(minutes=15),
+                reminder_due_at=now + remind_in,
+                expires_at=now + timedelta(days=1),
+            )
+            session.add(row)
+            await session.flush()
+            return row.id
+    finally:
+        await database.dispose()
+
+
+async def read_chat(database_url: str, request_id: int) -> ChatRequest:
+    database = Database.from_url(database_url)
+    try:
+        async with database.reading() as session:
+            row = await session.get(ChatRequest, request_id)
+            assert row is not None
+            return row
+    finally:
+        await database.dispose()
+
+
+@pytest.mark.slow
+async def test_the_reminder_of_an_accepted_chat_is_posted_once_across_a_restart(
+    emu: DiscordEmulator, database_url: str, tmp_path: Path
+) -> None:
+    server = build_server(emu)
+    asker, member = server.members[0], server.members[1]
+    emu.set_accepts_dms(member.id, False)  # the asker is reminded by DM, the member in the channel
+    request_id = await accepted_chat(database_url, server, asker, member, remind_in=timedelta(seconds=6))
+    # The asker's DM is created but its answer held: the bot is killed after posting, before recording it.
+    emu.inject_fault("POST", "/channels/{channel_id}/messages", status=500, after_processing=True, hold_seconds=12)
+    first = await BotProcess(emu, database_url, tmp_path, REMINDER_LEASE_SECONDS="5").start()
+    try:
+        await emu.wait_for(lambda: emu.faults.faults[0].fired, timeout=30, what="the reminder's DM")
+        await first.kill()
+    finally:
+        await first.stop()
+    assert (await read_chat(database_url, request_id)).reminder_sent_at is None
+
+    def reminders_to(user: User) -> list[str]:
+        return [m.content for m in emu.dm_messages(user.id) if m.content.startswith("Reminder: your chat")]
+
+    def posts_for(user: User) -> list[str]:
+        return [
+            m.content for m in channel_posts(emu, server) if m.content.startswith(f"<@{user.id}>, your chat starts")
+        ]
+
+    assert len(reminders_to(asker)) == 1 and posts_for(member) == []
+    second = await BotProcess(emu, database_url, tmp_path, REMINDER_LEASE_SECONDS="5").start()
+    try:
+        await emu.wait_for(lambda: posts_for(member), timeout=30, what="the member's reminder post")
+        await poll_until(
+            lambda: _sent(database_url, request_id), what="the reminder to be recorded as sent", timeout=20
+        )
+    finally:
+        await second.stop()
+    third = await BotProcess(emu, database_url, tmp_path, REMINDER_LEASE_SECONDS="5").start()
+    try:
+        await asyncio.sleep(2)
+    finally:
+        await third.stop()
+    assert len(reminders_to(asker)) == 1, reminders_to(asker)
+    assert len(posts_for(member)) == 1, posts_for(member)
+    assert "**member1**" in reminders_to(asker)[0]
+
+
+async def _sent(database_url: str, request_id: int) -> bool:
+    return (await read_chat(database_url, request_id)).reminder_sent_at is not None
