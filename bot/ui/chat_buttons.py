@@ -30,7 +30,7 @@ from bot.rendering.chat_components import (
     time_select,
 )
 from bot.rendering.chat_texts import accepted_text, chat_ics_filename, render_chat_ics, request_text, state_text
-from bot.rendering.limits import MODAL_TITLE, TEXT_INPUT_LABEL, shorten
+from bot.rendering.limits import MODAL_TITLE, TEXT_INPUT_PLACEHOLDER, shorten
 from bot.runtime import runtime_of
 from bot.services import chats
 from bot.services.chat_times import instants_from_storage
@@ -188,9 +188,9 @@ class ChatTimeModal(discord.ui.Modal):
         self.request_id = request.id
         self.accepting = accepting
         self.time: discord.ui.TextInput[ChatTimeModal] = discord.ui.TextInput(
-            label=shorten(f"Time (read in {request.timezone})", TEXT_INPUT_LABEL),
+            label="Time",
             custom_id="time",
-            placeholder="for example: tomorrow 14:30, or Oct 31 9:00",
+            placeholder=shorten(f"Read in {request.timezone}: tomorrow 14:30, Oct 31 9:00 ...", TEXT_INPUT_PLACEHOLDER),
             max_length=100,
         )
         self.add_item(self.time)
