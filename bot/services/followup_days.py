@@ -60,9 +60,11 @@ class AudienceDays:
 
 
 def nobody_there(days: AudienceDays) -> str:
-    who = "member it is for is" if days.audience == 1 else f"{days.audience} members it is for is"
+    who = (
+        "The one member it is for is not" if days.audience == 1 else f"None of the {days.audience} members it is for is"
+    )
     return (
-        f"None of the {who} at **{days.gathering.title}** on any day still ahead (its last day is "
+        f"{who} at **{days.gathering.title}** on any day still ahead (its last day is "
         f"{days.gathering.ends_on:%a %-d %b}), so a follow-up among its days would reach nobody there. "
         "Nothing was created."
     )

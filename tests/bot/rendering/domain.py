@@ -115,6 +115,9 @@ def poll_results(draw: st.DrawFn) -> PollResults:
     count = draw(st.integers(2, 25))
     first = draw(INSTANTS)
     voters = draw(member_ids(300))
+    # A gathering's poll: each option counts those there that day, and keeps the votes of the
+    # roll call's members away that day apart.
+    among_gathering = draw(st.booleans())
     tallies = []
     for position in range(count):
         option = PollOption(
@@ -122,9 +125,15 @@ def poll_results(draw: st.DrawFn) -> PollResults:
         )
         chosen = draw(st.sampled_from([[], voters[::2], voters, voters[position % 3 :: 3]]))
         maybe = [u for u in voters if u not in set(chosen)][: draw(st.integers(0, len(voters)))]
-        tallies.append(OptionTally(option, list(chosen), maybe))
+        if not among_gathering:
+            tallies.append(OptionTally(option, list(chosen), maybe))
+            continue
+        voted = set(chosen) | set(maybe)
+        away = [u for u in voters if u not in voted][: draw(st.integers(0, len(voters)))]
+        tallies.append(OptionTally(option, list(chosen), maybe, draw(st.integers(0, 10_000)), tuple(away)))
     names = {u: draw(single_line(32)) for u in voters[:50]}
-    return PollResults(poll, tallies, names)
+    roll_call = draw(st.integers(0, 10_000)) if among_gathering else None
+    return PollResults(poll, tallies, names, roll_call=roll_call)
 
 
 @st.composite
