@@ -46,12 +46,12 @@ def read_times(
         raise InvalidInput(f"Propose at most {most} times; you gave {len(parts)}.")
     instants: list[datetime] = []
     for number, part in enumerate(parts, start=1):
-        what = f"Time {number} ({quote(part)})" if len(parts) > 1 else quote(part)
+        what = f"Time {number} ({quote(part)})" if len(parts) > 1 else None
         instant = read_time(
             part, zone=zone, now=now, date_order=date_order, gathering=gathering, shared_days=shared_days, what=what
         )
         if instant in instants:
-            raise InvalidInput(f"{what} is the same time as an earlier one: give each time once.")
+            raise InvalidInput(f"{what or quote(part)} is the same time as an earlier one: give each time once.")
         instants.append(instant)
     return instants
 
@@ -67,11 +67,13 @@ def read_time(
     what: str | None = None,
 ) -> datetime:
     """One time, as a UTC instant: still to come, and in a gathering on a day both are there."""
-    what = what or quote(" ".join(typed.split()))
     try:
         instant = parse_when(typed, zone=zone, now=now, date_order=date_order).instant
     except InvalidInput as error:
+        if what is None:
+            raise  # its message quotes the time already
         raise InvalidInput(f"{what}: {error.user_message}") from error
+    what = what or quote(" ".join(typed.split()))
     if instant <= now:
         raise InvalidInput(f"{what} has already passed: propose a time still to come.")
     if gathering is not None:
