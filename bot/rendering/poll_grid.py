@@ -35,7 +35,7 @@ WIDE_COLUMN = 56  # a column's width when few options leave room
 UPRIGHT_BELOW = 44  # narrower columns turn their labels and totals upright
 MORE_H = ROW_H  # the "and N more" line
 
-WORKS, IF_NEED_BE, NO = (87, 187, 98), (246, 196, 69), (226, 229, 233)
+WORKS, IF_NEED_BE, NO, AWAY = (87, 187, 98), (246, 196, 69), (226, 229, 233), (170, 176, 186)
 TEXT, MUTED, BACKGROUND, BEST = (32, 34, 37), (110, 115, 125), (255, 255, 255), (88, 101, 242)
 
 Font = ImageFont.FreeTypeFont
@@ -84,17 +84,32 @@ def option_totals(results: PollResults) -> list[str]:
     return [f"{len(t.yes)}/{len(t.if_need_be)}" for t in results.options]
 
 
-def plan_grid(labels: list[str], totals: list[str], voter_count: int) -> GridLayout:
-    """The layout for these option labels and totals and this many voters, inside the preview box."""
+def option_present(results: PollResults) -> list[str] | None:
+    """A gathering's poll: under each option's time, how many of its roll call are there that day."""
+    if results.roll_call is None:
+        return None
+    return [f"{t.present or 0} there" for t in results.options]
+
+
+def _header_label(label: str, present: list[str] | None, col: int) -> str:
+    """An upright column's label: the time, and who is there that day."""
+    return f"{label} · {present[col]}" if present is not None else label
+
+
+def plan_grid(labels: list[str], totals: list[str], voter_count: int, present: list[str] | None = None) -> GridLayout:
+    """The layout for these option labels and totals and this many voters, inside the preview box;
+    `present`, a gathering's poll: a line more under each time."""
     columns = max(1, len(labels))
     column_w = min(WIDE_COLUMN, (PREVIEW_W - PAD * 2 - NAME_W) // columns)
-    upright = column_w < UPRIGHT_BELOW
     text = _font(TEXT_PX)
+    # Totals too wide to lie in their column (big counts, a gathering's present) stand upright too.
+    upright = column_w < UPRIGHT_BELOW or any(_length(text, total) > column_w - 4 for total in totals)
     if upright:
-        header_h = int(max(_length(text, label) for label in labels or [""])) + 8
+        shown = [_header_label(label, present, col) for col, label in enumerate(labels)]
+        header_h = int(max(_length(text, label) for label in shown or [""])) + 8
         totals_h = int(max(_length(text, total) for total in totals or [""])) + 8
     else:
-        header_h, totals_h = ROW_H * 2 + 4, ROW_H + 4
+        header_h, totals_h = ROW_H * (3 if present is not None else 2) + 4, ROW_H + 4
     fixed = PAD * 2 + HEADING_H + header_h + totals_h
     fits = max(1, (PREVIEW_H - fixed) // ROW_H)
     if voter_count > fits:  # the "and N more" line takes a row's place
@@ -150,9 +165,9 @@ class _Canvas:
 
 def render_poll_grid(results: PollResults) -> bytes:
     """Rows are the first voters (in vote order), columns the options, totals at the bottom."""
-    labels, totals = option_labels(results), option_totals(results)
+    labels, totals, present = option_labels(results), option_totals(results), option_present(results)
     voters = results.voters
-    layout = plan_grid(labels, totals, len(voters))
+    layout = plan_grid(labels, totals, len(voters), present)
     canvas = _Canvas(layout)
     title, text = _font(TITLE_PX), _font(TEXT_PX)
     _draw_heading(canvas, results, layout, title, text)
@@ -163,13 +178,15 @@ def render_poll_grid(results: PollResults) -> bytes:
         x = grid_x + col * layout.column_w
         colour = BEST if tally is best else TEXT
         if layout.upright:
-            canvas.upright_text(x + (layout.column_w - TEXT_PX * 1.3) / 2, top - 4, label, text, colour)
-        else:
-            day, _, clock = label.rpartition(" ")  # "Sat 20 Mar", "19:00": the month does not fit
-            canvas.text(
-                x + 3, top - ROW_H * 2 - 2, _fit(text, day.rsplit(" ", 1)[0], layout.column_w - 4), text, colour
-            )
-            canvas.text(x + 3, top - ROW_H - 2, clock, text, colour)
+            shown = _header_label(label, present, col)
+            canvas.upright_text(x + (layout.column_w - TEXT_PX * 1.3) / 2, top - 4, shown, text, colour)
+            continue
+        day, _, clock = label.rpartition(" ")  # "Sat 20 Mar", "19:00": the month does not fit
+        lines = [_fit(text, day.rsplit(" ", 1)[0], layout.column_w - 4), clock]
+        if present is not None:
+            lines.append(_fit(text, present[col], layout.column_w - 4))
+        for n, line in enumerate(lines):
+            canvas.text(x + 3, top - ROW_H * (len(lines) - n) - 2, line, text, colour if n < 2 else MUTED)
     for row, user_id in enumerate(voters[: layout.rows]):
         y = top + row * ROW_H
         name = results.names.get(user_id, f"member {str(user_id)[-4:]}")
@@ -204,6 +221,8 @@ def _row_fills(results: PollResults, user_id: int) -> list[tuple[int, int, int]]
         fills[number - 1] = WORKS
     for number in ballot.if_need_be:
         fills[number - 1] = IF_NEED_BE
+    for number in ballot.away:
+        fills[number - 1] = AWAY
     return fills
 
 
@@ -214,7 +233,10 @@ def _draw_heading(canvas: _Canvas, results: PollResults, layout: GridLayout, tit
     zone = f"Times in {results.poll.timezone}."
     canvas.text(x, y, _fit(text, zone, layout.width - PAD * 2), text, MUTED)
     x += _length(text, zone) + 8
-    for colour, name in ((WORKS, "works"), (IF_NEED_BE, "if need be"), (NO, "no")):
+    legend = [(WORKS, "works"), (IF_NEED_BE, "if need be"), (NO, "no")]
+    if results.roll_call is not None:  # a gathering's poll: a vote on a day its voter is away
+        legend.append((AWAY, "away, not counted"))
+    for colour, name in legend:
         if x + 12 + _length(text, name) > layout.width - PAD:
             break  # a narrow picture (few options) has no room for the legend's end
         canvas.box(x, y + 2, x + 9, y + 11, colour)
