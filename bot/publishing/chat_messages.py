@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,7 +45,7 @@ class PrivateNote:
     fallback: str
     view: discord.ui.View | None = None
     file: tuple[str, bytes] | None = None  # (filename, content): a fresh file for each attempt
-    nonce: str | None = None
+    nonce: str | None = None  # for a post that must be made once (a retry returns the first); else a fresh one
 
 
 class ChatMessenger:
@@ -60,7 +61,7 @@ class ChatMessenger:
                 view=note.view or discord.utils.MISSING,
                 files=_files(note),
                 allowed_mentions=discord.AllowedMentions.none(),
-                nonce=note.nonce,
+                nonce=note.nonce or secrets.randbits(64),
             )
             return Delivered(channel.id, message.id, by_dm=True)
         except discord.HTTPException as exc:
@@ -70,7 +71,7 @@ class ChatMessenger:
                 note.fallback,
                 view=open_view(request.id),
                 allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=[discord.Object(user_id)]),
-                nonce=f"{note.nonce}c" if note.nonce else None,
+                nonce=f"{note.nonce}c" if note.nonce else secrets.randbits(64),
             )
             return Delivered(request.channel_id, post.id, by_dm=False)
         except discord.HTTPException as exc:

@@ -219,6 +219,11 @@ async def test_chats_off_and_the_limits(emu: DiscordEmulator, bots: BotRunner) -
 
     listed = await run_command(emu, server, asker, "meetup chats")
     assert listed.ephemeral and (listed.content or "").count("waiting for them") == 5
+    theirs = await run_command(emu, server, server.members[3], "meetup chats")
+    assert "From **member0**: waiting for you" in (theirs.content or "")
+    assert theirs.last_message is not None and set(buttons_of(theirs.last_message)) == {"Answer member0"}
+    opened = await click(emu, theirs.last_message, "Answer member0", server.members[3])
+    assert opened.last_message is not None and "Accept" in buttons_of(opened.last_message)
 
 
 async def test_outside_a_gathering_chats_need_the_server_switch(
