@@ -25,6 +25,7 @@ from bot.rendering.poll_embed import render_poll_closed_summary, render_poll_emb
 from bot.rendering.poll_grid import render_poll_grid
 from bot.services import poll_tallies, polls
 from bot.services.announcements import Announcement
+from bot.services.poll_presence import open_polls_of_gathering
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,14 @@ class PollMessages:
     def refresh(self, poll_id: int) -> None:
         """Redraw the poll's message soon (coalesced with other requests)."""
         self.coalescer.request(poll_id)
+
+    async def refresh_gathering(self, gathering_id: int) -> None:
+        """Redraw soon the open polls among a gathering's members: their present counts, and which
+        votes count, follow the days its members say they are there."""
+        async with self.db.reading() as session:
+            poll_ids = await open_polls_of_gathering(session, gathering_id=gathering_id)
+        for poll_id in poll_ids:
+            self.refresh(poll_id)
 
     async def post(self, poll_id: int, *, announcement: Announcement | None = None) -> discord.Message:
         """Post the poll's message and record it; `announcement` pings its role (or everyone) once."""

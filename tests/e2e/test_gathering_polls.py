@@ -315,3 +315,38 @@ async def test_a_gathering_poll_is_refused_for_a_gathering_over_elsewhere_or_off
     assert public_messages(emu, server.channel.id) == []
     async with bot_running.bot.db.reading() as session:
         assert (await session.scalars(select(Poll))).all() == []
+
+
+async def test_the_poll_follows_a_member_changing_their_days(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    gathering_id, days = await conference(bot_running, server, members=3)
+    d = [seoul_today() + timedelta(days=n - 3) for n in range(7)]
+    assert [d[4] in there for there in days] == [True, True, True]
+    await run_command(
+        emu,
+        server,
+        server.organizer,
+        "meetup poll",
+        title="Lunch",
+        options=f"{at(d[4], '12:00')}; {at(d[5], '12:00')}",
+        gathering=gathering_id,
+    )
+    await vote(emu, server, server.members[0], "Works for me", [1, 2])
+    await emu.wait_for(
+        lambda: option_lines(poll_message(emu, server)) == ["✅ 1 · 🤷 0 · present 3", "✅ 1 · 🤷 0 · present 3"],
+        what="the vote counted on both days",
+    )
+    # Member 0 will leave after D4: their vote on D5 is kept but no longer counted.
+    assert bot_running.bot is not None
+    async with bot_running.bot.db.transaction() as session:
+        found = await session.get(Gathering, gathering_id)
+        assert found is not None
+        await gatherings.set_days(
+            session, gathering=found, user_id=server.members[0].id, days=d[:5], now=datetime.now(UTC)
+        )
+    await bot_running.bot.runtime.poll_messages.refresh_gathering(gathering_id)
+    await emu.wait_for(
+        lambda: option_lines(poll_message(emu, server)) == ["✅ 1 · 🤷 0 · present 3", "✅ 0 · 🤷 0 · present 2"],
+        what="the poll redrawn with the new days",
+    )
