@@ -25,7 +25,7 @@ from bot.services.poll_tallies import poll_summary
 from bot.services.recurring_series import RepeatRequest
 from bot.workflows.close_poll import close_poll
 from bot.workflows.finalize_poll import finalize_poll
-from bot.workflows.open_poll import open_poll
+from bot.workflows.open_poll import open_poll, require_no_ping
 from cogs._announce import PING_DESCRIPTION, check_announcement, read_announcement
 from cogs._context import MessageableChannel, actor_of, finish, guild_id_of, target_channel, visible_channel_ids
 from cogs._locale import guild_locale_of
@@ -146,6 +146,7 @@ async def poll(
     await interaction.response.defer(ephemeral=True, thinking=True)
     guild_id = guild_id_of(interaction)
     destination = target_channel(interaction, channel, what="poll")
+    require_no_ping(gathering, pinged=bool(ping and ping.strip().lower() not in ("", "none")))
     announcement = await read_announcement(interaction, ping)
     check_announcement(interaction, announcement, destination, what="poll")
     opened = await open_poll(

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.db.models import Gathering, Meetup, Poll, Rsvp, RsvpStatus
 from bot.services import gatherings
 from bot.services.organizers import MANAGE_EVENTS, Actor
+from bot.workflows.open_poll import PING_WITH_GATHERING
 from tests.e2e.harness import BotRunner, Server, build_server, run_command
 from tests.e2e.meetup_steps import meetup_id_of, move_meetup, public_messages
 from tests.e2e.test_followups import mark, meetup_messages, press
@@ -304,6 +305,10 @@ async def test_a_gathering_poll_is_refused_for_a_gathering_over_elsewhere_or_off
     assert (ix.content or "").startswith(
         f"Option 2 is on {last + timedelta(days=1):%a %-d %b}, after the gathering's last day ({last:%a %-d %b})"
     ), ix.content
+    pinged = await run_command(
+        emu, server, server.organizer, "meetup poll", title="t", options=good, gathering=gathering_id, ping="@here"
+    )
+    assert pinged.content == PING_WITH_GATHERING
     member = await run_command(
         emu, server, server.member, "meetup poll", title="t", options=good, gathering=gathering_id
     )
