@@ -189,7 +189,13 @@ def render_followup_confirmation(planned: PlannedFollowup, *, typed_when: str | 
         question += date_reading_note([(typed_when, start.instant)], start.zone)
         return render_audience(planned.audience, then=question + note)
     if planned.option_count:
-        return render_audience(planned.audience, then=f"Open a poll with {planned.option_count} times for them?{note}")
+        there = ""
+        if planned.days is not None and planned.option_there:
+            counts = ", ".join(f"{n}: {count}" for n, count in enumerate(planned.option_there, start=1))
+            there = f" How many of them are at **{planned.days.gathering.title}** on each time's day: {counts}."
+        return render_audience(
+            planned.audience, then=f"Open a poll with {planned.option_count} times for them?{there}{note}"
+        )
     assert planned.proposal is not None
     return render_proposal(planned.audience, planned.proposal, note=note, days=planned.days)
 

@@ -66,8 +66,10 @@ class PlannedFollowup:
     start: ParsedTime | None  # `when` as read
     option_count: int  # the candidate times given for a poll
     rule: RepeatRule | None = None  # the series the follow-up would be the first meetup of
-    # A gathering's meetup: the days still ahead on which some of the audience are there.
+    # A gathering's meetup: the days still ahead on which some of the audience are there, and
+    # how many of them are there on each candidate time's day.
     days: AudienceDays | None = None
+    option_there: tuple[int, ...] = ()
 
 
 async def plan_followup(
@@ -105,8 +107,7 @@ async def plan_followup(
     order = (await get_guild_config(session, guild_id=guild_id)).reading_order(typed.locale)
     start = check_start(typed.when, zone=zone, now=now, date_order=order) if typed.when else None
     times = parse_options(options, zone=zone, now=now, date_order=order) if options else []
-    if days is not None:
-        _check_days(days, start, typed.when, times)
+    option_there = _check_days(days, start, typed.when, times) if days is not None else ()
     count = len(times)
     if start is None and not options and proposal is None:
         return PlannedFollowup(audience, None, None, None, 0, days=days)
@@ -129,15 +130,17 @@ async def plan_followup(
         repeat=repeat,
         announcement=announcement,
     )
-    return PlannedFollowup(audience, plan, proposal, start, count, rule, days)
+    return PlannedFollowup(audience, plan, proposal, start, count, rule, days, option_there)
 
 
-def _check_days(days: AudienceDays, start: ParsedTime | None, when: str | None, times: list[ParsedTime]) -> None:
-    """A gathering's meetup: every time typed on a day some of the audience are there."""
+def _check_days(
+    days: AudienceDays, start: ParsedTime | None, when: str | None, times: list[ParsedTime]
+) -> tuple[int, ...]:
+    """A gathering's meetup: every time typed on a day some of the audience are there; how many
+    are there on each option's day."""
     if start is not None:
         days.check(start.instant, what=f"`when` ({quote(when or '')})")
-    for number, option in enumerate(times, start=1):
-        days.check(option.instant, what=f"Option {number}")
+    return tuple(days.check(option.instant, what=f"Option {number}") for number, option in enumerate(times, start=1))
 
 
 def _followup_rule(

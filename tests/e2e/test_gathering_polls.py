@@ -219,6 +219,18 @@ async def test_a_poll_among_a_gathering_and_a_follow_up_on_the_days_the_missed_a
             options=f"{at(d[4], '12:00')}; {at(d[6], '12:00')}",
         )
         assert (refused.content or "").startswith(f"Option 2 is on {d[6]:%a %-d %b}"), refused.content
+        polled = await run_command(
+            emu,
+            server,
+            server.organizer,
+            "meetup followup",
+            meetup=first_id,
+            options=f"{at(d[4], '12:00')}; {at(d[5], '12:00')}",
+        )
+        assert (
+            f"Open a poll with 2 times for them? How many of them are at **{TITLE}** on each time's day: 1: 7, 2: 8."
+            in (polled.content or "")
+        ), polled.content
         typed = await run_command(
             emu, server, server.organizer, "meetup followup", meetup=first_id, when=at(d[4], "20:00")
         )

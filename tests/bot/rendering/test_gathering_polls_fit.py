@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.db.models import Gathering, Meetup, Poll, PollOption
-from bot.rendering.followup_texts import render_not_planned, render_proposal
+from bot.db.models import FollowupPlan, Gathering, Meetup, Poll, PollOption
+from bot.rendering.followup_texts import render_followup_confirmation, render_not_planned, render_proposal
 from bot.rendering.poll_confirmation import render_poll_posted
 from bot.rendering.poll_invitations import gathering_poll_dm, gathering_poll_invitation, render_gathering_reach
 from bot.services.errors import InvalidInput
@@ -108,6 +108,13 @@ def test_the_follow_up_texts_of_a_gathering_s_meetup(
     accepted_as_a_private_reply(private_reply(render_proposal(audience, proposal, note="\n-# note", days=days)))
     not_planned = render_not_planned(PlannedFollowup(audience, None, None, None, 0, days=days))
     accepted_as_a_private_reply(private_reply(not_planned))
+    plan = FollowupPlan(id=1, expires_at=first)
+    option_there = tuple(data.draw(st.lists(st.integers(1, max(1, len(users))), min_size=2, max_size=25)))
+    for planned in (
+        PlannedFollowup(audience, plan, None, None, len(option_there), days=days, option_there=option_there),
+        PlannedFollowup(audience, plan, proposal, None, 0, days=days),
+    ):
+        accepted_as_a_private_reply(private_reply(render_followup_confirmation(planned, typed_when=None)))
     day = local_day(best.starts_at, gathering)
     if day not in days.there:
         try:
