@@ -21,11 +21,12 @@ from bot.services.errors import DomainError
 from bot.services.gatherings import open_gatherings
 from bot.services.meetup_input import MeetupInput
 from bot.services.poll_input import split_options
+from bot.services.poll_presence import require_no_ping
 from bot.services.poll_tallies import poll_summary
 from bot.services.recurring_series import RepeatRequest
 from bot.workflows.close_poll import close_poll
 from bot.workflows.finalize_poll import finalize_poll
-from bot.workflows.open_poll import open_poll, require_no_ping
+from bot.workflows.open_poll import open_poll
 from cogs._announce import PING_DESCRIPTION, check_announcement, read_announcement
 from cogs._context import MessageableChannel, actor_of, finish, guild_id_of, target_channel, visible_channel_ids
 from cogs._locale import guild_locale_of

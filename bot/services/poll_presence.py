@@ -73,6 +73,20 @@ def check_option_days(gathering: Gathering, starts: Sequence[datetime]) -> None:
         )
 
 
+# Who a gathering's poll tells is its roll call there on its days, and nobody else.
+PING_WITH_GATHERING = (
+    "A poll for a gathering invites those of its roll call there on its days itself, and nobody else: "
+    "leave out `ping`. Nothing was posted."
+)
+
+
+def require_no_ping(gathering_id: int | None, *, pinged: bool) -> None:
+    """A gathering's poll pings no role nor everyone (checked before the `ping` is read, so that
+    the organizer hears this rather than what the ping itself would need)."""
+    if gathering_id is not None and pinged:
+        raise InvalidInput(PING_WITH_GATHERING)
+
+
 @dataclass(frozen=True, slots=True)
 class PollAudience:
     """Who a gathering poll's invitation is for: those there on at least one candidate day."""

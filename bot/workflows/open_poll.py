@@ -15,28 +15,13 @@ from bot.rendering.poll_invitations import gathering_poll_dm, gathering_poll_inv
 from bot.rendering.time_format import message_link
 from bot.services import polls
 from bot.services.announcements import Announcement, keep_announcement
-from bot.services.errors import InvalidInput
 from bot.services.meetup_input import MeetupInput
 from bot.services.organizers import Actor
-from bot.services.poll_presence import poll_audience
+from bot.services.poll_presence import poll_audience, require_no_ping
 from bot.workflows.meetup_posting import publish_poll
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
-
-
-# Who a gathering's poll tells is its roll call there on its days, and nobody else.
-PING_WITH_GATHERING = (
-    "A poll for a gathering invites those of its roll call there on its days itself, and nobody else: "
-    "leave out `ping`. Nothing was posted."
-)
-
-
-def require_no_ping(gathering_id: int | None, *, pinged: bool) -> None:
-    """A gathering's poll pings no role nor everyone (checked before the `ping` is read, so that
-    the organizer hears this rather than what the ping itself would need)."""
-    if gathering_id is not None and pinged:
-        raise InvalidInput(PING_WITH_GATHERING)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.db.models import Gathering, Meetup, Poll, Rsvp, RsvpStatus
 from bot.services import gatherings
 from bot.services.organizers import MANAGE_EVENTS, Actor
-from bot.workflows.open_poll import PING_WITH_GATHERING
+from bot.services.poll_presence import PING_WITH_GATHERING
 from tests.e2e.harness import BotRunner, Server, build_server, run_command
 from tests.e2e.meetup_steps import meetup_id_of, move_meetup, public_messages
 from tests.e2e.test_followups import mark, meetup_messages, press
