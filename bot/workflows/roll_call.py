@@ -1,4 +1,6 @@
-"""A member answering a gathering's roll call: each change committed, then its counts redrawn."""
+"""A member answering a gathering's roll call: each change committed, then what shows it redrawn:
+the roll call's counts, and the open polls among its members (their present counts, and which
+votes count, follow the days)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ async def come(
             session, gathering=gathering, user_id=user_id, member_name=member_name, now=now
         )
     if new:
-        runtime.gathering_messages.refresh(gathering_id)
+        await _redraw(runtime, gathering_id)
     return gathering, member, new
 
 
@@ -33,7 +35,7 @@ async def pick_days(
     async with runtime.db.transaction() as session:
         gathering = await gatherings.get_gathering(session, guild_id=guild_id, gathering_id=gathering_id)
         member = await gatherings.set_days(session, gathering=gathering, user_id=user_id, days=days, now=now)
-    runtime.gathering_messages.refresh(gathering_id)
+    await _redraw(runtime, gathering_id)
     return gathering, member
 
 
@@ -53,5 +55,10 @@ async def stay_away(
         gathering = await gatherings.get_gathering(session, guild_id=guild_id, gathering_id=gathering_id)
         was_on = await gatherings.leave(session, gathering=gathering, user_id=user_id, now=now)
     if was_on:
-        runtime.gathering_messages.refresh(gathering_id)
+        await _redraw(runtime, gathering_id)
     return gathering, was_on
+
+
+async def _redraw(runtime: Runtime, gathering_id: int) -> None:
+    runtime.gathering_messages.refresh(gathering_id)
+    await runtime.poll_messages.refresh_gathering(gathering_id)

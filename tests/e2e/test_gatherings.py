@@ -13,6 +13,8 @@ from bot.db.database import Database
 from bot.db.models import Gathering, GatheringMember
 from tests.e2e.harness import BotRunner, Server, poll_until, run_command
 from tests.e2e.meetup_steps import public_messages
+from tests.e2e.test_gathering_polls import option_lines
+from tests.e2e.test_polls import poll_message
 from tests.emulator import DiscordEmulator, InteractionHandle, MessageRecord, User
 
 
@@ -266,3 +268,37 @@ async def test_the_about_form_is_read_after_a_restart(
     assert saved.content == "Others at **PyCon week** now see this about you: Busan · type systems"
     [member] = await stored_members(database_url)
     assert member.about == "Busan · type systems"
+
+
+async def test_a_poll_among_the_roll_call_follows_the_days_picked(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    await make_gathering(emu, server, first=1, last=7)
+    alice, bob = server.members[:2]
+    for member in (alice, bob):
+        await click(emu, server, roll_call_message(emu, server), "I'm coming", member)
+    ix = await run_command(
+        emu,
+        server,
+        server.organizer,
+        "meetup poll",
+        title="Lunch",
+        options=f"{days_ahead(2):%Y-%m-%d} 12:00; {days_ahead(5):%Y-%m-%d} 12:00",
+        timezone="UTC",
+        gathering=1,
+    )
+    assert ix.content is not None and ix.content.startswith("Poll #"), ix.content
+    await poll_until(
+        lambda: option_lines(poll_message(emu, server)) == ["✅ 0 · 🤷 0 · present 2"] * 2, what="the poll"
+    )
+    # Bob leaves after the third day, in the roll call's menu: the poll's second day has one there.
+    controls = await click(emu, server, roll_call_message(emu, server), "I'm coming", bob)
+    menu = custom_id(controls.components, "The days you are there")
+    picked = await emu.select(
+        server.channel.id, controls_of(controls).id, menu, [days_ahead(n).isoformat() for n in (1, 2, 3)], bob.id
+    )
+    await picked.wait_final(timeout=10)
+    await poll_until(
+        lambda: option_lines(poll_message(emu, server)) == ["✅ 0 · 🤷 0 · present 2", "✅ 0 · 🤷 0 · present 1"],
+        what="the poll redrawn with Bob's days",
+    )
