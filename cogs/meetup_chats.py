@@ -12,6 +12,7 @@ from bot.rendering.components import persistent_row
 from bot.runtime import runtime_of
 from bot.services import chats
 from bot.services.chats import ChatAsk
+from bot.ui.chat_buttons import answer_time_form
 from bot.workflows import chat_requests
 from cogs._context import guild_id_of
 from cogs._meetup_group import add_meetup_commands
@@ -69,3 +70,4 @@ async def list_chats(interaction: discord.Interaction) -> None:
 
 async def setup(bot: commands.Bot) -> None:
     add_meetup_commands(bot, chat, list_chats)
+    bot.add_listener(answer_time_form, "on_interaction")

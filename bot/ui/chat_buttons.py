@@ -70,7 +70,7 @@ class ChatAnswerButton(
             return
         times = instants_from_storage(request.proposed)
         if self.action == ChatAction.PROPOSE or not times:
-            await interaction.response.send_modal(ChatTimeModal(request, accepting=self.action == ChatAction.ACCEPT))
+            await show_time_form(interaction, request, accepting=self.action == ChatAction.ACCEPT)
             return
         if len(times) > 1:
             await reply_privately(
@@ -177,7 +177,9 @@ class ChatCancelButton(DynamicItem[Button[Any]], template=rf"{CANCEL_PREFIX}:(?P
 
 
 class ChatTimeModal(discord.ui.Modal):
-    """A time typed by the member awaited: the one accepted (none was proposed), or another proposed."""
+    """A time typed by the member awaited: the one accepted (none was proposed), or another proposed.
+    Its submission is answered by `answer_time_form`, which reads the request from the form's
+    custom id, so a form still open when the bot restarts works all the same."""
 
     def __init__(self, request: ChatRequest, *, accepting: bool) -> None:
         title = "Choose a time for the chat" if accepting else "Propose another time"
@@ -185,30 +187,63 @@ class ChatTimeModal(discord.ui.Modal):
             title=shorten(title, MODAL_TITLE),
             custom_id=f"{TIME_MODAL_PREFIX}:{request.id}:{'accept' if accepting else 'propose'}",
         )
-        self.request_id = request.id
-        self.accepting = accepting
-        self.time: discord.ui.TextInput[ChatTimeModal] = discord.ui.TextInput(
-            label="Time",
-            custom_id="time",
-            placeholder=shorten(f"Read in {request.timezone}: tomorrow 14:30, Oct 31 9:00 ...", TEXT_INPUT_PLACEHOLDER),
-            max_length=100,
-        )
-        self.add_item(self.time)
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        runtime, user_id, typed = runtime_of(interaction), interaction.user.id, self.time.value
-        locale = str(interaction.locale) if interaction.locale else None
-
-        async def answer() -> str:
-            if self.accepting:
-                return await chat_requests.accept_chat(
-                    runtime, request_id=self.request_id, user_id=user_id, typed=typed, locale=locale
-                )
-            return await chat_requests.propose_time(
-                runtime, request_id=self.request_id, user_id=user_id, typed=typed, locale=locale
+        self.add_item(
+            discord.ui.TextInput(
+                label="Time",
+                custom_id=TIME_FIELD,
+                placeholder=shorten(
+                    f"Read in {request.timezone}: tomorrow 14:30, Oct 31 9:00 ...", TEXT_INPUT_PLACEHOLDER
+                ),
+                max_length=100,
             )
+        )
 
-        await reply_privately(interaction, answer)
+
+TIME_FIELD = "time"
+_TIME_FORM = re.compile(rf"{TIME_MODAL_PREFIX}:(?P<id>\d+):(?P<what>accept|propose)")
+
+
+async def show_time_form(interaction: discord.Interaction, request: ChatRequest, *, accepting: bool) -> None:
+    modal = ChatTimeModal(request, accepting=accepting)
+    await interaction.response.send_modal(modal)
+    modal.stop()  # discord.py keeps no copy: the submission is answered from its custom id
+
+
+async def answer_time_form(interaction: discord.Interaction) -> None:
+    """The listener for submitted time forms (others are left to discord.py)."""
+    if interaction.type != discord.InteractionType.modal_submit:
+        return
+    data = cast(dict[str, Any], interaction.data or {})
+    match = _TIME_FORM.fullmatch(str(data.get("custom_id", "")))
+    if match is None:
+        return
+    runtime, user_id, typed = runtime_of(interaction), interaction.user.id, _field_value(data.get("components", []))
+    request_id, accepting = int(match["id"]), match["what"] == "accept"
+    locale = str(interaction.locale) if interaction.locale else None
+
+    async def answer() -> str:
+        if accepting:
+            return await chat_requests.accept_chat(
+                runtime, request_id=request_id, user_id=user_id, typed=typed, locale=locale
+            )
+        return await chat_requests.propose_time(
+            runtime, request_id=request_id, user_id=user_id, typed=typed, locale=locale
+        )
+
+    await reply_privately(interaction, answer)
+
+
+def _field_value(components: list[Any]) -> str:
+    """The time typed, from the submitted rows (action rows, or labels holding their input)."""
+    for component in components:
+        if not isinstance(component, dict):
+            continue
+        if component.get("custom_id") == TIME_FIELD:
+            return str(component.get("value") or "")
+        inner = [*component.get("components", []), *([component["component"]] if "component" in component else [])]
+        if found := _field_value(inner):
+            return found
+    return ""
 
 
 def _constant(reply: PrivateReply) -> Any:

@@ -383,3 +383,23 @@ async def test_the_reminder_of_an_accepted_chat_is_posted_once_across_a_restart(
 
 async def _sent(database_url: str, request_id: int) -> bool:
     return (await read_chat(database_url, request_id)).reminder_sent_at is not None
+
+
+async def test_a_time_form_open_across_a_restart_still_answers(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    asker, member = server.members[0], server.members[1]
+    await conference(bot_running, server)
+    tomorrow = seoul_today() + timedelta(days=1)
+    await ask(emu, server, asker, member)
+    request = last_dm(emu, member)
+    opened = await emu.click_button(
+        request.channel_id, request.id, buttons_of(request)["Propose another time"], member.id
+    )
+    await opened.wait_response(timeout=10)
+    assert opened.modal is not None
+    await bot_running.restart()
+    submitted = await emu.submit_modal(opened, {"time": typed_at(tomorrow, "17:45")})
+    await submitted.wait_final(timeout=10)
+    assert "I've proposed" in (submitted.content or ""), submitted.content
+    assert f"<t:{unix_at(tomorrow, '17:45')}:F>" in last_dm(emu, asker).content
