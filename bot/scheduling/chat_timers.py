@@ -112,8 +112,12 @@ class ChatTimers(DuePasses):
         if request is None:
             return  # another process has it, or the chat was cancelled meanwhile
         late = chat_due.is_late(request, now)
-        for user_id in (request.asker_id, request.member_id):
-            await self.messenger.tell(request, user_id, reminder_note(request, user_id, late=late))
+        if chat_due.is_over(request, now):
+            # Back after the chat itself: a reminder of it would only confuse.
+            log.info("The reminder of chat #%s was not sent: the chat was over by then", request_id)
+        else:
+            for user_id in (request.asker_id, request.member_id):
+                await self.messenger.tell(request, user_id, reminder_note(request, user_id, late=late))
         async with self.db.transaction() as session:
             kept = await chat_due.mark_reminder_sent(
                 session, request_id=request_id, worker=self.worker, now=discord.utils.utcnow()

@@ -124,5 +124,9 @@ def is_late(request: ChatRequest, now: datetime) -> bool:
     return request.reminder_due_at is not None and now - request.reminder_due_at > LATE_AFTER
 
 
+def is_over(request: ChatRequest, now: datetime) -> bool:
+    return request.starts_at is not None and request.starts_at + timedelta(minutes=request.duration_minutes) <= now
+
+
 def _changed(result: Any) -> bool:
     return cast(CursorResult[Any], result).rowcount == 1

@@ -403,3 +403,21 @@ async def test_a_time_form_open_across_a_restart_still_answers(
     await submitted.wait_final(timeout=10)
     assert "I've proposed" in (submitted.content or ""), submitted.content
     assert f"<t:{unix_at(tomorrow, '17:45')}:F>" in last_dm(emu, asker).content
+
+
+async def test_two_clicks_at_once_accept_once(emu: DiscordEmulator, server: Server, bot_running: BotRunner) -> None:
+    asker, member = server.members[0], server.members[1]
+    await conference(bot_running, server)
+    tomorrow = seoul_today() + timedelta(days=1)
+    await ask(emu, server, asker, member, times=typed_at(tomorrow, "12:00"))
+    request = last_dm(emu, member)
+    accept = buttons_of(request)["Accept"]
+    clicks = await asyncio.gather(
+        *(emu.click_button(request.channel_id, request.id, accept, member.id) for _ in range(2))
+    )
+    for ix in clicks:
+        await ix.wait_final(timeout=10)
+    answers = sorted(ix.content or "" for ix in clicks)
+    assert answers[0].startswith("Done: your chat") and "already accepted" in answers[1], answers
+    notes = [m for m in emu.dm_messages(asker.id) if m.content.startswith("Your chat with")]
+    assert len(notes) == 1

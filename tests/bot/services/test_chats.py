@@ -232,7 +232,9 @@ async def test_a_reminder_is_claimed_once_until_its_lease_runs_out(session: Asyn
     assert await chat_due.claim_reminder(session, request_id=request.id, worker="c", now=later, lease=lease)
     assert await chat_due.mark_reminder_sent(session, request_id=request.id, worker="c", now=later)
     assert await chat_due.due_reminder_ids(session, now=later + timedelta(hours=1)) == []
-    assert chat_due.is_late((await chats.load_request(session, request_id=request.id)), later)
+    row = await chats.load_request(session, request_id=request.id)
+    assert chat_due.is_late(row, later) and not chat_due.is_over(row, later)
+    assert chat_due.is_over(row, datetime(2026, 12, 5, 5, 30, tzinfo=UTC))  # 30 minutes from 14:00 Seoul
 
 
 async def test_an_open_request_lapses_once(session: AsyncSession) -> None:
