@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -74,7 +75,7 @@ class ChatAnswerButton(
             return
         if len(times) > 1:
             await reply_privately(
-                interaction, _constant(PrivateReply("Which time suits you?", view=pick_view(request, times)))
+                interaction, _ready(PrivateReply("Which time suits you?", view=pick_view(request, times)))
             )
             return
         runtime, user_id = runtime_of(interaction), interaction.user.id
@@ -246,7 +247,9 @@ def _field_value(components: list[Any]) -> str:
     return ""
 
 
-def _constant(reply: PrivateReply) -> Any:
+def _ready(reply: PrivateReply) -> Callable[[], Awaitable[PrivateReply]]:
+    """Work for `reply_privately` whose answer is known already."""
+
     async def work() -> PrivateReply:
         return reply
 
