@@ -199,7 +199,10 @@ async def test_chats_off_and_the_limits(emu: DiscordEmulator, bots: BotRunner) -
     assert "Nobody can ask you" in (off.content or "")
     refused = await ask(emu, server, asker, member)
     assert refused.content == "**member1** is not taking chat requests." and emu.dm_messages(member.id) == []
-    await run_command(emu, server, member, "meetup notify", chats="on")
+    both = await run_command(emu, server, member, "meetup notify", dm="on", chats="on")
+    assert "now come to your DMs" in (both.content or "") and "Members can ask you" in (both.content or "")
+    nothing = await run_command(emu, server, member, "meetup notify")
+    assert "Say what to change" in (nothing.content or "")
 
     assert "yourself" in ((await ask(emu, server, asker, asker)).content or "")
     assert "I've sent" in ((await ask(emu, server, asker, member)).content or "")
