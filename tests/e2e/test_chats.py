@@ -424,3 +424,25 @@ async def test_two_clicks_at_once_accept_once(emu: DiscordEmulator, server: Serv
     assert answers[0].startswith("Done: your chat") and "already accepted" in answers[1], answers
     notes = [m for m in emu.dm_messages(asker.id) if m.content.startswith("Your chat with")]
     assert len(notes) == 1
+
+
+async def test_with_dms_closed_on_both_sides_a_lapse_is_told_in_the_channel(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner
+) -> None:
+    asker, member = server.members[0], server.members[1]
+    for user in (asker, member):
+        emu.set_accepts_dms(user.id, False)
+    await conference(bot_running, server)
+    await ask(emu, server, asker, member)
+    [request_post] = channel_posts(emu, server)
+    [row] = await chat_rows(bot_running)
+    await move_expiry(bot_running, row.id, timedelta(seconds=-1))
+    assert bot_running.bot is not None
+    await bot_running.bot.runtime.chat_timers.run_due()
+    await poll_until(lambda: len(channel_posts(emu, server)) == 2, what="the asker's post")
+    news = channel_posts(emu, server)[-1]
+    assert news.content == f"<@{asker.id}>, there is news about your chat request — only you can open it."
+    assert news.notified is not None and news.notified.user_ids == [asker.id]
+    await poll_until(lambda: buttons_of(emu.message(request_post.id)) == {}, what="the request's Open button to go")
+    told = await click(emu, news, "Open", asker)
+    assert told.content == "This chat request lapsed without an answer."

@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from bot.db.models import ChatRequest, ChatState
 from bot.publishing.chat_messages import accepted_note, news_note, reminder_note, request_note
-from bot.rendering.chat_components import open_view, pick_view, request_view
+from bot.rendering.chat_components import open_button, open_view, pick_view, request_view
 from bot.rendering.chat_texts import (
     answered_text,
     asked_text,
@@ -24,8 +24,10 @@ from bot.rendering.chat_texts import (
     render_chat_ics,
     state_text,
 )
+from bot.rendering.components import persistent_row
 from bot.rendering.fitting import fit_interaction_response, fit_message
 from bot.services.chat_times import instants_to_storage
+from bot.services.chats import name_of
 from tests.bot.rendering.scripts import single_line, typed
 from tests.bot.rendering.wire_checks import (
     CHANNEL_MESSAGE,
@@ -152,7 +154,11 @@ def test_the_list_of_chats_fits_one_private_reply(rows: list[tuple[str, ChatStat
         [r for r in requests if r.state == ChatState.ACCEPTED],
         ASKER,
     )
-    as_a_private_reply(private_reply(text))
+    buttons = [
+        open_button(r.id, label=f"Answer {name_of(r, ASKER if r.awaiting_id == MEMBER else MEMBER)}")
+        for r in requests[:5]
+    ]
+    as_a_private_reply(private_reply(text, view=persistent_row(*buttons) if buttons else None))
 
 
 def test_names_are_plain_text_and_a_decline_says_nothing_more() -> None:
