@@ -81,7 +81,10 @@ def render_poll_embed(results: PollResults | PollSummary, *, meetup_link: str | 
     )
     embed.add_field(name="Voters", value=str(voters), inline=True)
     if summary.roll_call is not None:
-        embed.add_field(name="Roll call", value=str(summary.roll_call), inline=True)
+        among = f"**{discord.utils.escape_markdown(summary.gathering_title or 'the gathering')}**"
+        embed.add_field(
+            name="Among", value=shorten(f"{among}: {summary.roll_call} on the roll call", 1024), inline=True
+        )
     if poll.location:
         embed.add_field(name="Where", value=shorten(poll.location, 1024), inline=True)
     embed.set_footer(text=poll_footer(poll.id))

@@ -58,6 +58,7 @@ class PollSummary:
     options: list[OptionCount]  # in the poll's order
     voter_count: int
     roll_call: int | None = None  # a gathering's poll: how many are on its roll call
+    gathering_title: str | None = None
 
     def best(self) -> OptionCount:
         return max(self.options, key=lambda c: c.score)
@@ -82,6 +83,7 @@ class PollResults:
     names: dict[int, str]  # voters' display names, where known
     vote_order: tuple[int, ...] = ()  # voters by their first vote, when read from the votes
     roll_call: int | None = None  # a gathering's poll: how many are on its roll call
+    gathering_title: str | None = None
 
     @cached_property
     def voters(self) -> list[int]:
@@ -113,7 +115,7 @@ class PollResults:
 
     def summary(self) -> PollSummary:
         counts = [OptionCount(t.option, len(t.yes), len(t.if_need_be), t.present) for t in self.options]
-        return PollSummary(self.poll, counts, len(self.voters), self.roll_call)
+        return PollSummary(self.poll, counts, len(self.voters), self.roll_call, self.gathering_title)
 
 
 async def poll_options(session: AsyncSession, poll_id: int) -> list[PollOption]:
@@ -153,7 +155,9 @@ async def poll_results(session: AsyncSession, poll: Poll) -> PollResults:
                 continue
             (tally.yes if kind == VoteKind.YES else tally.if_need_be).append(user_id)
     tallies = [replace(by_option[o.id], away=tuple(away[o.id])) for o in options]
-    return PollResults(poll, tallies, names, tuple(order), len(there.roll_call) if there else None)
+    if there is None:
+        return PollResults(poll, tallies, names, tuple(order))
+    return PollResults(poll, tallies, names, tuple(order), len(there.roll_call), there.gathering.title)
 
 
 async def poll_summary(session: AsyncSession, poll: Poll) -> PollSummary:
@@ -182,6 +186,7 @@ async def poll_summary(session: AsyncSession, poll: Poll) -> PollSummary:
         ],
         int(voters or 0),
         len(there.roll_call) if there else None,
+        there.gathering.title if there else None,
     )
 
 

@@ -145,7 +145,9 @@ async def test_a_poll_among_a_gathering_and_a_follow_up_on_the_days_the_missed_a
         present = [sum(day in there for there in days) for day, _ in options]
         assert present == [19, 20, 12]
         assert option_lines(message) == [f"✅ 0 · 🤷 0 · present {n}" for n in present]
-        assert {f["name"]: f["value"] for f in message.embeds[0]["fields"]}["Roll call"] == "30"
+        assert {f["name"]: f["value"] for f in message.embeds[0]["fields"]}[
+            "Among"
+        ] == f"**{TITLE}**: 30 on the roll call"
         # The invitation pings exactly those there on a candidate day (but the one told by DM).
         posts = public_messages(emu, server.channel.id)[before:]
         invitations = [p for p in posts if "you're there on at least one of its days" in p.content]

@@ -133,7 +133,8 @@ def poll_results(draw: st.DrawFn) -> PollResults:
         tallies.append(OptionTally(option, list(chosen), maybe, draw(st.integers(0, 10_000)), tuple(away)))
     names = {u: draw(single_line(32)) for u in voters[:50]}
     roll_call = draw(st.integers(0, 10_000)) if among_gathering else None
-    return PollResults(poll, tallies, names, roll_call=roll_call)
+    title = draw(single_line(TITLE_MAX)) if among_gathering else None
+    return PollResults(poll, tallies, names, roll_call=roll_call, gathering_title=title)
 
 
 @st.composite

@@ -24,7 +24,9 @@ def results() -> PollResults:
     poll = Poll(id=4, title="Dinner", timezone="Asia/Seoul", status=PollStatus.CLOSED, created_by=1)
     first, second = (PollOption(id=n + 1, poll_id=4, position=n, starts_at=START + timedelta(days=n)) for n in range(2))
     tallies = [OptionTally(first, [11, 12], [13], 19, (14,)), OptionTally(second, [14], [], 12, (11, 12))]
-    return PollResults(poll, tallies, {11: "Ana", 14: "Dmitri"}, (11, 12, 13, 14), roll_call=30)
+    return PollResults(
+        poll, tallies, {11: "Ana", 14: "Dmitri"}, (11, 12, 13, 14), roll_call=30, gathering_title="NeurIPS"
+    )
 
 
 def test_the_message_shows_present_counts_and_the_rule() -> None:
@@ -32,7 +34,7 @@ def test_the_message_shows_present_counts_and_the_rule() -> None:
     assert embed.description is not None
     assert "✅ 2 · 🤷 1 · present 19" in embed.description and "✅ 1 · 🤷 0 · present 12" in embed.description
     assert ROLL_CALL_RULE in embed.description
-    assert {f.name: f.value for f in embed.fields}["Roll call"] == "30"
+    assert {f.name: f.value for f in embed.fields}["Among"] == "**NeurIPS**: 30 on the roll call"
     assert "(2 works for me, 1 if need be, 19 of the roll call there that day)" in render_poll_closed_summary(results())
 
 
