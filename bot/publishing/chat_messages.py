@@ -15,10 +15,12 @@ import discord
 
 from bot.db.models import ChatRequest
 from bot.discord_access import DiscordAccess
+from bot.publishing.nonces import post_nonce
 from bot.rendering.chat_components import accepted_view, open_view, request_view
 from bot.rendering.chat_texts import (
     accepted_text,
     chat_ics_filename,
+    expired_text,
     news_post,
     reminder_post,
     reminder_text,
@@ -109,13 +111,20 @@ def accepted_note(request: ChatRequest, reader_id: int, *, now: datetime) -> Pri
     )
 
 
-def news_note(reader_id: int, content: str) -> PrivateNote:
-    return PrivateNote(content, news_post(reader_id))
+def news_note(reader_id: int, content: str, *, nonce: str | None = None) -> PrivateNote:
+    return PrivateNote(content, news_post(reader_id), nonce=nonce)
+
+
+def lapse_note(request: ChatRequest) -> PrivateNote:
+    """For the asker of a request that lapsed; its nonce makes a second telling (by a process that
+    died before recording the lapse, or another one at the same moment) return the first."""
+    return news_note(request.asker_id, expired_text(request), nonce=post_nonce("cx", request.id, request.created_at))
 
 
 def reminder_note(request: ChatRequest, reader_id: int, *, late: bool) -> PrivateNote:
+    side = 0 if reader_id == request.asker_id else 1
     return PrivateNote(
         reminder_text(request, reader_id, late=late),
         reminder_post(reader_id, request),
-        nonce=f"cm{request.id}.{reader_id % 10**10}",
+        nonce=post_nonce(f"cm{side}-", request.id, request.created_at),
     )

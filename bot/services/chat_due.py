@@ -64,6 +64,14 @@ async def lapsed_ids(session: AsyncSession, *, now: datetime, limit: int = DUE_B
     return list(rows.all())
 
 
+async def lapsing(session: AsyncSession, *, request_id: int, now: datetime) -> ChatRequest | None:
+    """The request if it is still open and past its time; None if it was answered or recorded as lapsed."""
+    request = await session.get(ChatRequest, request_id, populate_existing=True)
+    if request is None or request.state != ChatState.OPEN or request.expires_at > now:
+        return None
+    return request
+
+
 async def expire(session: AsyncSession, *, request_id: int, now: datetime) -> ChatRequest | None:
     """Mark a lapsed request expired; None if it was answered meanwhile or another process did."""
     result = await session.execute(

@@ -72,6 +72,7 @@ def chat(
         starts_at=starts if state in (ChatState.ACCEPTED, ChatState.CANCELLED) else None,
         reminder_due_at=starts - timedelta(minutes=15) if state == ChatState.ACCEPTED else None,
         expires_at=NOW + timedelta(days=2),
+        created_at=NOW - timedelta(hours=1),
         closed_by=MEMBER if state in (ChatState.DECLINED, ChatState.CANCELLED) else None,
     )
 

@@ -243,8 +243,11 @@ async def test_an_open_request_lapses_once(session: AsyncSession) -> None:
     end = gathering_end(gathering)
     assert await chat_due.lapsed_ids(session, now=end - timedelta(seconds=1)) == []
     assert await chat_due.lapsed_ids(session, now=end) == [request.id]
+    assert await chat_due.lapsing(session, request_id=request.id, now=end - timedelta(seconds=1)) is None
+    assert await chat_due.lapsing(session, request_id=request.id, now=end) is not None
     expired = await chat_due.expire(session, request_id=request.id, now=end)
     assert expired is not None and expired.state == ChatState.EXPIRED
     assert await chat_due.expire(session, request_id=request.id, now=end) is None
+    assert await chat_due.lapsing(session, request_id=request.id, now=end) is None
     with pytest.raises(ChatSettled, match="lapsed"):
         await chats.accept_chat(session, request_id=request.id, user_id=MEMBER, typed="Dec 5 10:00", now=end)
