@@ -21,6 +21,7 @@ NAME_SHOWN = 100
 TOPIC_SHOWN = 200
 LATE_NOTE = "(This reminder is late: the bot was away when it was due.)"
 PRIVATE_HINT = "only you can open it"
+LAPSED = "This chat request lapsed without an answer."
 
 
 def plain(text: str, limit: int) -> str:
@@ -111,7 +112,7 @@ def state_text(request: ChatRequest, reader_id: int) -> str:
         )
     if request.state == ChatState.CANCELLED:
         return "This chat was cancelled."
-    return "This chat request lapsed without an answer."
+    return LAPSED
 
 
 # -- posts in the channel, for a member whose DMs are closed: nothing but the mention and a hint --

@@ -30,7 +30,7 @@ from bot.rendering.chat_components import (
     request_view,
     time_select,
 )
-from bot.rendering.chat_texts import accepted_text, chat_ics_filename, render_chat_ics, request_text, state_text
+from bot.rendering.chat_texts import LAPSED, accepted_text, chat_ics_filename, render_chat_ics, request_text, state_text
 from bot.rendering.limits import MODAL_TITLE, TEXT_INPUT_PLACEHOLDER, shorten
 from bot.runtime import runtime_of
 from bot.services import chats
@@ -145,7 +145,9 @@ class ChatOpenButton(DynamicItem[Button[Any]], template=rf"{OPEN_PREFIX}:(?P<id>
 def private_view_of(request: ChatRequest, reader_id: int) -> PrivateReply:
     """The request as `reader_id` may act on it now."""
     now = discord.utils.utcnow()
-    if request.state == ChatState.OPEN and request.awaiting_id == reader_id and request.expires_at > now:
+    if request.state == ChatState.OPEN and request.expires_at <= now:
+        return PrivateReply(LAPSED)  # its lapse is being recorded
+    if request.state == ChatState.OPEN and request.awaiting_id == reader_id:
         return PrivateReply(request_text(request), view=request_view(request))
     if request.state == ChatState.ACCEPTED:
         ics = render_chat_ics(request, reader_id, now=now)
