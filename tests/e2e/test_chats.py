@@ -266,8 +266,11 @@ async def test_an_unanswered_request_lapses_when_the_gathering_ends(
     await poll_until(lambda: any("lapsed" in m.content for m in emu.dm_messages(asker.id)), what="the asker to be told")
     assert last_dm(emu, asker).content == "Your chat request to **member1** lapsed without an answer."
     await poll_until(lambda: buttons_of(emu.message(request.id)) == {}, what="the request's buttons to go")
-    [row] = await chat_rows(bot_running)
-    assert row.state == ChatState.EXPIRED
+
+    async def expired() -> bool:
+        return [r.state for r in await chat_rows(bot_running)] == [ChatState.EXPIRED]
+
+    await poll_until(expired, what="the lapse to be recorded")
     late = await click_stale(emu, request, member)
     assert late is None
     await bot_running.bot.runtime.chat_timers.run_due()
