@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.db.models import ChatRequest, Gathering, GatheringMember
+from bot.db.database import Database
+from bot.db.migrate import upgrade_to_head
+from bot.db.models import ChatRequest, ChatState, Gathering, GatheringMember
 from tests.e2e.harness import BotRunner, Server, run_command
 from tests.emulator import DiscordEmulator, InteractionHandle, MessageRecord, User
 
@@ -128,3 +130,47 @@ async def click_stale(emu: DiscordEmulator, message: MessageRecord, user: User) 
     """Click Accept on a message that may have lost its buttons: None when it has none."""
     current = emu.message(message.id)
     return await click(emu, current, "Accept", user) if "Accept" in buttons_of(current) else None
+
+
+async def accepted_chat(database_url: str, server: Server, asker: User, member: User, *, remind_in: timedelta) -> int:
+    """An accepted chat whose reminder falls due in `remind_in`, made as an Accept click would leave it."""
+    database = Database.from_url(database_url)
+    try:
+        await upgrade_to_head(database.engine)
+        now = datetime.now(UTC)
+        async with database.transaction() as session:
+            row = ChatRequest(
+                guild_id=server.guild.id,
+                channel_id=server.channel.id,
+                asker_id=asker.id,
+                member_id=member.id,
+                asker_name=asker.username,
+                member_name=member.username,
+                timezone="UTC",
+                state=ChatState.ACCEPTED,
+                proposed=[],
+                awaiting_id=member.id,
+                starts_at=now + remind_in + timedelta(minutes=15),
+                reminder_due_at=now + remind_in,
+                expires_at=now + timedelta(days=1),
+            )
+            session.add(row)
+            await session.flush()
+            return row.id
+    finally:
+        await database.dispose()
+
+
+async def read_chat(database_url: str, request_id: int) -> ChatRequest:
+    database = Database.from_url(database_url)
+    try:
+        async with database.reading() as session:
+            row = await session.get(ChatRequest, request_id)
+            assert row is not None
+            return row
+    finally:
+        await database.dispose()
+
+
+async def reminder_recorded(database_url: str, request_id: int) -> bool:
+    return (await read_chat(database_url, request_id)).reminder_sent_at is not None

@@ -5,16 +5,15 @@ across a restart."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.db.database import Database
-from bot.db.migrate import upgrade_to_head
-from bot.db.models import ChatRequest, ChatState
+from bot.db.models import ChatState
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.chat_steps import (
+    accepted_chat,
     add_gathering,
     all_days,
     ask,
@@ -26,6 +25,8 @@ from tests.e2e.chat_steps import (
     click_stale,
     last_dm,
     move_expiry,
+    read_chat,
+    reminder_recorded,
     seoul_today,
     typed_at,
     unix_at,
@@ -302,46 +303,6 @@ async def test_either_side_cancels_an_accepted_chat_and_the_other_is_told(
     assert "no chat requests waiting" in (listed.content or "")
 
 
-async def accepted_chat(database_url: str, server: Server, asker: User, member: User, *, remind_in: timedelta) -> int:
-    """An accepted chat whose reminder falls due in `remind_in`, made as an Accept click would leave it."""
-    database = Database.from_url(database_url)
-    try:
-        await upgrade_to_head(database.engine)
-        now = datetime.now(UTC)
-        async with database.transaction() as session:
-            row = ChatRequest(
-                guild_id=server.guild.id,
-                channel_id=server.channel.id,
-                asker_id=asker.id,
-                member_id=member.id,
-                asker_name=asker.username,
-                member_name=member.username,
-                timezone="UTC",
-                state=ChatState.ACCEPTED,
-                proposed=[],
-                awaiting_id=member.id,
-                starts_at=now + remind_in + timedelta(minutes=15),
-                reminder_due_at=now + remind_in,
-                expires_at=now + timedelta(days=1),
-            )
-            session.add(row)
-            await session.flush()
-            return row.id
-    finally:
-        await database.dispose()
-
-
-async def read_chat(database_url: str, request_id: int) -> ChatRequest:
-    database = Database.from_url(database_url)
-    try:
-        async with database.reading() as session:
-            row = await session.get(ChatRequest, request_id)
-            assert row is not None
-            return row
-    finally:
-        await database.dispose()
-
-
 @pytest.mark.slow
 async def test_the_reminder_of_an_accepted_chat_is_posted_once_across_a_restart(
     emu: DiscordEmulator, database_url: str, tmp_path: Path
@@ -373,7 +334,7 @@ async def test_the_reminder_of_an_accepted_chat_is_posted_once_across_a_restart(
     try:
         await emu.wait_for(lambda: posts_for(member), timeout=30, what="the member's reminder post")
         await poll_until(
-            lambda: _sent(database_url, request_id), what="the reminder to be recorded as sent", timeout=20
+            lambda: reminder_recorded(database_url, request_id), what="the reminder to be recorded as sent", timeout=20
         )
     finally:
         await second.stop()
@@ -385,10 +346,6 @@ async def test_the_reminder_of_an_accepted_chat_is_posted_once_across_a_restart(
     assert len(reminders_to(asker)) == 1, reminders_to(asker)
     assert len(posts_for(member)) == 1, posts_for(member)
     assert "**member1**" in reminders_to(asker)[0]
-
-
-async def _sent(database_url: str, request_id: int) -> bool:
-    return (await read_chat(database_url, request_id)).reminder_sent_at is not None
 
 
 async def test_a_time_form_open_across_a_restart_still_answers(
