@@ -5,14 +5,12 @@ is sent is accepted by Discord's schema and limits without a cut on the way out.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.db.models import Gathering, GatheringMember
-from bot.rendering.fitting import fit_interaction_response, fit_message
 from bot.rendering.gathering_components import gathering_view, my_days_view
 from bot.rendering.gathering_texts import (
     render_about_set,
@@ -27,13 +25,8 @@ from bot.services.gatherings import ABOUT_MAX, MAX_DAYS, day_counts, days_of, ga
 from bot.services.meetup_input import TITLE_MAX, WHERE_MAX
 from tests.bot.rendering.domain import RECORD_NUMBERS, ZONES, optional
 from tests.bot.rendering.scripts import SNOWFLAKES, single_line, typed
-from tests.bot.rendering.wire_checks import (
-    CHANNEL_MESSAGE,
-    INTERACTION_RESPONSE,
-    channel_message,
-    private_reply,
-    refusals,
-)
+from tests.bot.rendering.test_renderers_fit import accepted_as_a_private_reply, accepted_in_a_channel
+from tests.bot.rendering.wire_checks import channel_message, private_reply
 
 
 @st.composite
@@ -67,18 +60,6 @@ def roll_calls(draw: st.DrawFn) -> tuple[Gathering, list[GatheringMember]]:
         for user_id in users
     ]
     return gathering, members
-
-
-def accepted_in_a_channel(body: dict[str, Any]) -> None:
-    cuts: list[str] = []
-    assert refusals(CHANNEL_MESSAGE, fit_message(body, cuts)) == []
-    assert cuts == [], f"the renderer needed cutting: {cuts}"
-
-
-def accepted_as_a_private_reply(body: dict[str, Any]) -> None:
-    cuts: list[str] = []
-    assert refusals(INTERACTION_RESPONSE, fit_interaction_response(body, cuts)) == []
-    assert cuts == [], f"the renderer needed cutting: {cuts}"
 
 
 @given(roll_calls(), st.booleans())
