@@ -15,6 +15,7 @@ from bot.services.chats import ChatAsk
 from bot.ui.chat_buttons import answer_time_form
 from bot.workflows import chat_requests
 from cogs._context import guild_id_of
+from cogs._locale import guild_locale_of
 from cogs._meetup_group import add_meetup_commands
 
 
@@ -45,7 +46,7 @@ async def chat(
         times=times,
     )
     text = await chat_requests.ask_for_chat(
-        runtime_of(interaction), ask=ask, locale=str(interaction.locale), now=discord.utils.utcnow()
+        runtime_of(interaction), ask=ask, locale=guild_locale_of(interaction), now=discord.utils.utcnow()
     )
     await interaction.followup.send(text, ephemeral=True)
 

@@ -36,6 +36,7 @@ from bot.runtime import runtime_of
 from bot.services import chats
 from bot.services.chat_times import instants_from_storage
 from bot.services.errors import DomainError
+from bot.ui.forms import form_values
 from bot.ui.replies import PrivateReply, reply_privately
 from bot.workflows import chat_requests
 
@@ -216,13 +217,14 @@ async def answer_time_form(interaction: discord.Interaction) -> None:
     """The listener for submitted time forms (others are left to discord.py)."""
     if interaction.type != discord.InteractionType.modal_submit:
         return
-    data = cast(dict[str, Any], interaction.data or {})
-    match = _TIME_FORM.fullmatch(str(data.get("custom_id", "")))
+    form_id, fields = form_values(interaction)
+    match = _TIME_FORM.fullmatch(form_id)
     if match is None:
         return
-    runtime, user_id, typed = runtime_of(interaction), interaction.user.id, _field_value(data.get("components", []))
+    runtime, user_id, typed = runtime_of(interaction), interaction.user.id, fields.get(TIME_FIELD, "")
     request_id, accepting = int(match["id"]), match["what"] == "accept"
-    locale = str(interaction.locale) if interaction.locale else None
+    # Dates are read as the server reads them (its date order, else its language), as in commands.
+    locale = str(interaction.guild_locale.value) if interaction.guild_locale else None
 
     async def answer() -> str:
         if accepting:
@@ -234,19 +236,6 @@ async def answer_time_form(interaction: discord.Interaction) -> None:
         )
 
     await reply_privately(interaction, answer)
-
-
-def _field_value(components: list[Any]) -> str:
-    """The time typed, from the submitted rows (action rows, or labels holding their input)."""
-    for component in components:
-        if not isinstance(component, dict):
-            continue
-        if component.get("custom_id") == TIME_FIELD:
-            return str(component.get("value") or "")
-        inner = [*component.get("components", []), *([component["component"]] if "component" in component else [])]
-        if found := _field_value(inner):
-            return found
-    return ""
 
 
 def _ready(reply: PrivateReply) -> Callable[[], Awaitable[PrivateReply]]:

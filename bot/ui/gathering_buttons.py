@@ -35,6 +35,7 @@ from bot.rendering.gathering_texts import (
 from bot.runtime import runtime_of
 from bot.services import gatherings
 from bot.services.errors import InvalidInput
+from bot.ui.forms import form_values
 from bot.ui.replies import PrivateReply, reply_privately
 from bot.workflows.roll_call import come, pick_days, stay_away, write_about
 
@@ -188,13 +189,13 @@ class AboutForm(discord.ui.Modal):
         """The gathering a submitted form is for, if the interaction is one of these forms."""
         if interaction.type != discord.InteractionType.modal_submit:
             return None
-        match = _FORM_ID.fullmatch(str(cast(dict[str, Any], interaction.data or {}).get("custom_id", "")))
+        match = _FORM_ID.fullmatch(form_values(interaction)[0])
         return int(match["id"]) if match else None
 
     @staticmethod
     async def submitted(interaction: discord.Interaction, gathering_id: int) -> None:
         runtime = runtime_of(interaction)
-        about = _field_value(cast(dict[str, Any], interaction.data or {}), ABOUT_FIELD)
+        about = form_values(interaction)[1].get(ABOUT_FIELD)
 
         async def work() -> str:
             gathering, member = await write_about(
@@ -208,15 +209,6 @@ class AboutForm(discord.ui.Modal):
             return render_about_set(gathering, member)
 
         await reply_privately(interaction, work)
-
-
-def _field_value(data: dict[str, Any], custom_id: str) -> str | None:
-    """A text field's value in a submitted form (rows of inputs, or labels holding one)."""
-    for row in data.get("components", []):
-        for part in [*row.get("components", []), row.get("component") or {}]:
-            if part.get("custom_id") == custom_id:
-                return str(part.get("value") or "")
-    return None
 
 
 class LeaveButton(DynamicItem[Button[Any]], template=rf"{LEAVE_PREFIX}:(?P<id>\d+)"):
