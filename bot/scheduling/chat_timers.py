@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -23,23 +23,20 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.db.database import Database
 from bot.discord_access import DiscordAccess
 from bot.publishing.chat_messages import ChatMessenger, lapse_note, reminder_note
-from bot.scheduling.due_passes import DuePasses
+from bot.scheduling.due_passes import DuePasses, DueTimer
 from bot.scheduling.reminder_timers import worker_name
 from bot.services import chat_due
-from bot.services.chat_due import ChatTimer
 
 log = logging.getLogger(__name__)
 
-HORIZON = timedelta(minutes=10)
 PARALLEL_POSTS = 8
-_PREFIX = "chat:"
 
 
 class ChatTimers(DuePasses):
     def __init__(
         self, db: Database, discord_access: DiscordAccess, scheduler: AsyncIOScheduler, *, lease: timedelta
     ) -> None:
-        super().__init__(scheduler, what="chats")
+        super().__init__(scheduler, what="chats", timer_prefix="chat:")
         self.db = db
         self.lease = lease
         self.worker = worker_name()
@@ -49,24 +46,12 @@ class ChatTimers(DuePasses):
 
     def refresh(self) -> None:
         """After a chat was accepted, cancelled or asked: bring the timers in line, soon."""
-        self._spawn(self.sync())
+        self.sync_soon()
 
-    async def sync(self) -> int:
+    async def _due_soon(self, until: datetime) -> list[DueTimer]:
         async with self.db.reading() as session:
-            timers = await chat_due.chat_timers(session, until=discord.utils.utcnow() + HORIZON)
-        wanted = {f"{_PREFIX}{t.key}": t for t in timers}
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith(_PREFIX) and job.id not in wanted:
-                job.remove()
-        for job_id, timer in wanted.items():
-            self._add_timer(job_id, timer)
-        return len(wanted)
-
-    def _add_timer(self, job_id: str, timer: ChatTimer) -> None:
-        job = self.scheduler.get_job(job_id)
-        if job is not None and job.next_run_time == timer.at:
-            return
-        self.scheduler.add_job(self.run_due, "date", run_date=timer.at, id=job_id, replace_existing=True)
+            timers = await chat_due.chat_timers(session, until=until)
+        return [DueTimer(t.key, t.at) for t in timers]
 
     async def _post_due(self) -> None:
         now = discord.utils.utcnow()

@@ -17,32 +17,30 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.db.database import Database
-from bot.scheduling.due_passes import DuePasses
+from bot.scheduling.due_passes import DuePasses, DueTimer
 from bot.scheduling.reminder_timers import worker_name
 from bot.services import recurring_series
-from bot.services.recurring_series import SeriesTimer
 
 log = logging.getLogger(__name__)
 
 Post = Callable[[int], Awaitable[object]]  # series id
 
-HORIZON = timedelta(minutes=10)
 # Each posting holds its slot for its message and its Events-tab event (its reactions, which
 # Discord lets through at one per quarter second per channel, are added after, in the background):
 # 16 slots keep up with 1,000 series falling due within a minute, in different channels.
 PARALLEL_POSTS = 16
-_PREFIX = "occurrence:"
 
 
 class OccurrenceTimers(DuePasses):
     def __init__(self, db: Database, scheduler: AsyncIOScheduler, *, lease: timedelta) -> None:
-        super().__init__(scheduler, what="occurrences")
+        super().__init__(scheduler, what="occurrences", timer_prefix="occurrence:")
         self.db = db
         self.lease = lease
         self.worker = worker_name()
@@ -53,27 +51,14 @@ class OccurrenceTimers(DuePasses):
     def posts_with(self, post: Post) -> None:
         self._post = post
 
-    def sync_soon(self) -> None:
-        self._spawn(self.sync())
-
-    async def sync(self) -> int:
+    async def _due_soon(self, until: datetime) -> list[DueTimer]:
         async with self.db.reading() as session:
-            timers = await recurring_series.series_timers(session, until=discord.utils.utcnow() + HORIZON)
-        wanted = {f"{_PREFIX}{t.series_id}": t for t in timers}
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith(_PREFIX) and job.id not in wanted:
-                job.remove()
-        for job_id, timer in wanted.items():
-            self._add_timer(job_id, timer)
-        return len(wanted)
+            timers = await recurring_series.series_timers(session, until=until)
+        return [DueTimer(str(t.series_id), t.at, (t.series_id,)) for t in timers]
 
-    def _add_timer(self, job_id: str, timer: SeriesTimer) -> None:
-        job = self.scheduler.get_job(job_id)
-        if job is not None and job.next_run_time == timer.at:
-            return
-        self.scheduler.add_job(
-            self._falls_due, "date", run_date=timer.at, args=[timer.series_id], id=job_id, replace_existing=True
-        )
+    async def _fired(self, *args: Any) -> None:
+        [series_id] = args
+        await self._falls_due(series_id)
 
     async def _falls_due(self, series_id: int) -> None:
         """A timer posts its own series: a pass over all of them per timer ran the due query back to

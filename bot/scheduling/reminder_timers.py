@@ -14,7 +14,7 @@ import logging
 import os
 import secrets
 import socket
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -23,15 +23,12 @@ from bot.db.database import Database
 from bot.discord_access import DiscordAccess
 from bot.metrics import REMINDERS
 from bot.publishing.reminder_sender import ReminderSender
-from bot.scheduling.due_passes import DuePasses
+from bot.scheduling.due_passes import DuePasses, DueTimer
 from bot.services import reminders
-from bot.services.reminders import Timer
 
 log = logging.getLogger(__name__)
 
-HORIZON = timedelta(minutes=10)
 PARALLEL_POSTS = 8
-_PREFIX = "reminder:"
 
 
 def worker_name() -> str:
@@ -43,7 +40,7 @@ class ReminderTimers(DuePasses):
     def __init__(
         self, db: Database, discord_access: DiscordAccess, scheduler: AsyncIOScheduler, *, lease: timedelta
     ) -> None:
-        super().__init__(scheduler, what="reminders")
+        super().__init__(scheduler, what="reminders", timer_prefix="reminder:")
         self.db = db
         self.lease = lease
         self.worker = worker_name()
@@ -53,29 +50,12 @@ class ReminderTimers(DuePasses):
 
     def refresh(self) -> None:
         """After reminders were planned, moved or dropped: bring the timers in line, soon."""
-        self._spawn(self.sync())
+        self.sync_soon()
 
-    async def sync(self) -> int:
-        """Make the timers match the pending reminders due within the horizon."""
+    async def _due_soon(self, until: datetime) -> list[DueTimer]:
         async with self.db.reading() as session:
-            timers = await reminders.pending_timers(session, until=discord.utils.utcnow() + HORIZON)
-        wanted = {f"{_PREFIX}{t.reminder_id}": t for t in timers}
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith(_PREFIX) and job.id not in wanted:
-                job.remove()
-        for job_id, timer in wanted.items():
-            self._add_timer(job_id, timer)
-        return len(wanted)
-
-    def schedule(self, timer: Timer) -> None:
-        if timer.at < discord.utils.utcnow() + HORIZON:
-            self._add_timer(f"{_PREFIX}{timer.reminder_id}", timer)
-
-    def _add_timer(self, job_id: str, timer: Timer) -> None:
-        job = self.scheduler.get_job(job_id)
-        if job is not None and job.next_run_time == timer.at:
-            return
-        self.scheduler.add_job(self.run_due, "date", run_date=timer.at, id=job_id, replace_existing=True)
+            timers = await reminders.pending_timers(session, until=until)
+        return [DueTimer(str(t.reminder_id), t.at) for t in timers]
 
     async def _post_due(self) -> None:
         """Claim every reminder due now and post each."""
@@ -101,7 +81,7 @@ class ReminderTimers(DuePasses):
                     return  # another process has it, or it was changed meanwhile
                 retry = await self.sender.deliver(reminder_id, now=now)
             if retry is not None:
-                self.schedule(retry)
+                self.schedule(DueTimer(str(retry.reminder_id), retry.at))
         except Exception:
             # The claim's lease runs out and the reminder is taken up again by a later pass.
             log.exception("Posting reminder #%s failed", reminder_id)
