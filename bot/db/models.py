@@ -226,6 +226,9 @@ class Meetup(Base):
     # The gathering whose members it is for (made from a gathering's poll): its follow-ups
     # propose only days the missed members are still there.
     gathering_id: Mapped[int | None] = mapped_column(ForeignKey("gathering.id", ondelete="SET NULL"))
+    # Its calendar event's SEQUENCE (RFC 5545): raised whenever its time changes or it is cancelled,
+    # so a calendar importing the .ics again updates the event rather than keeping the old one.
+    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
 from bot.db.models import Meetup, MeetupStatus
 from bot.rendering.limits import MESSAGE_CONTENT
@@ -43,8 +43,18 @@ def render_ics(meetup: Meetup, *, link: str | None, now: datetime) -> bytes:
     if link:
         event.add("url", link)
     event.add("status", "CANCELLED" if meetup.status == MeetupStatus.CANCELLED else "CONFIRMED")
+    # The same UID with a higher SEQUENCE is an update of the event, not another one.
+    event.add("sequence", meetup.calendar_sequence or 0)
+    if meetup.updated_at is not None:
+        event.add("last-modified", meetup.updated_at.astimezone(UTC))
+    event.add("organizer", organizer_address(meetup.created_by))
     calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+def organizer_address(user_id: int) -> vCalAddress:
+    """The organizer as a calendar address: their Discord profile (the bot knows no e-mail)."""
+    return vCalAddress(f"https://discord.com/users/{user_id}")
 
 
 def google_calendar_link(meetup: Meetup, *, link: str | None, max_length: int | None = None) -> str | None:

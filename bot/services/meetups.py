@@ -199,6 +199,8 @@ async def edit_meetup(
     if "timezone" in checked.given and "starts_at" not in changed:
         changed += ("timezone",)
     time_changed = "starts_at" in changed
+    if time_changed or "ends_at" in changed:
+        meetup.calendar_sequence += 1
     if reminders_changed:
         changed += ("reminders",)
     if time_changed or reminders_changed:
@@ -283,6 +285,7 @@ async def cancel_meetup(
     lifecycle.require(meetup, Action.CANCEL, now=now)
     meetup.status = MeetupStatus.CANCELLED
     meetup.cancel_reason = check.check_optional_text(reason, what="reason", limit=check.WHERE_MAX)
+    meetup.calendar_sequence += 1
     notify = await _user_ids_with(session, meetup.id, (RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.WAITLISTED))
     await drop_pending(session, meetup_id=meetup.id, reason="the meetup was cancelled")
     record_action(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import icalendar
 
 from bot.db.models import RsvpSource, RsvpStatus
-from tests.e2e.harness import BotRunner, Server
+from tests.e2e.harness import BotRunner, Server, run_command
 from tests.e2e.meetup_steps import (
     click,
     create_meetup,
@@ -224,6 +224,22 @@ async def test_add_to_calendar_gives_an_ics_file_and_a_google_link(
     event = icalendar.Calendar.from_ical(attachment.data).walk("VEVENT")[0]
     assert event.decoded("dtstart") == meetup.starts_at
     assert event.decoded("dtend") == meetup.ends_at
+    assert (event["sequence"], str(event["organizer"])) == (0, f"https://discord.com/users/{server.organizer.id}")
+
+    async def event_after_edit(**change: str) -> icalendar.Event:
+        edited = await run_command(emu, server, server.organizer, "meetup edit", meetup=meetup.id, **change)
+        assert edited.ephemeral and "Nothing" not in (edited.content or ""), edited.content
+        again = await click(emu, server, message, "Add to calendar", server.member)
+        (fresh,) = again.attachments
+        found: icalendar.Event = icalendar.Calendar.from_ical(fresh.data).walk("VEVENT")[0]
+        assert found["uid"] == event["uid"]  # the same event, so a re-import updates it
+        return found
+
+    # A new time raises the SEQUENCE, so calendars take the re-imported file as an update; a new
+    # title alone keeps it.
+    assert (await event_after_edit(when="in 6 days"))["sequence"] == 1
+    retitled = await event_after_edit(title="Coffee, upstairs")
+    assert (retitled["sequence"], str(retitled["summary"])) == (1, "Coffee, upstairs")
 
 
 async def test_a_deleted_meetup_message_is_noticed_and_nothing_breaks(

@@ -165,6 +165,8 @@ async def test_cancel_notifies_going_maybe_and_waitlisted_and_is_audited(session
         )
     assert set(cancelled.notify_user_ids) == {101, 102, 103}
     assert cancelled.meetup.cancel_reason == "Venue closed"
+    # Its calendar event changes too: a re-imported .ics shows it cancelled.
+    assert cancelled.meetup.calendar_sequence == 1
     with pytest.raises(MeetupClosed, match="already cancelled"):
         async with sessionmaker() as s, s.begin():
             await cancel_meetup(s, guild_id=GUILD, meetup_id=meetup.id, actor=ORGANIZER, reason=None, now=NOW)
