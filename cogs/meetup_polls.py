@@ -18,11 +18,12 @@ from bot.rendering.series_texts import render_repeat_confirmation
 from bot.rendering.time_format import date_reading_note
 from bot.services import polls
 from bot.services.errors import DomainError
-from bot.services.gatherings import open_gatherings
+from bot.services.gatherings import GatheringNotFound, open_gatherings
 from bot.services.meetup_input import MeetupInput
 from bot.services.poll_input import split_options
 from bot.services.poll_presence import require_no_ping
 from bot.services.poll_tallies import poll_summary
+from bot.services.record_numbers import is_record_number
 from bot.services.recurring_series import RepeatRequest
 from bot.workflows.close_poll import close_poll
 from bot.workflows.finalize_poll import finalize_poll
@@ -81,6 +82,19 @@ async def gathering_autocomplete(interaction: discord.Interaction, current: str)
         if gathering.channel_id in visible and (not needle or needle in label.casefold()):
             choices.append(app_commands.Choice(name=shorten(label, AUTOCOMPLETE_CHOICE_NAME), value=gathering.id))
     return choices[:25]
+
+
+async def require_visible_gathering(interaction: discord.Interaction, gathering_id: int) -> None:
+    """A gathering whose roll call the organizer cannot see is not theirs to poll: its members and
+    counts would show wherever the poll is posted. Refused as if it did not exist."""
+    async with bot_of(interaction).db.reading() as session:
+        found = await session.get(Gathering, gathering_id) if is_record_number(gathering_id) else None
+    if (
+        found is None
+        or found.guild_id != interaction.guild_id
+        or found.channel_id not in visible_channel_ids(interaction)
+    ):
+        raise GatheringNotFound(gathering_id)
 
 
 def gathering_dates(gathering: Gathering) -> str:
@@ -148,6 +162,8 @@ async def poll(
     guild_id = guild_id_of(interaction)
     destination = target_channel(interaction, channel, what="poll")
     require_no_ping(gathering, pinged=bool(ping and ping.strip().lower() not in ("", "none")))
+    if gathering is not None:
+        await require_visible_gathering(interaction, gathering)
     announcement = await read_announcement(interaction, ping)
     check_announcement(interaction, announcement, destination, what="poll")
     opened = await open_poll(

@@ -617,6 +617,8 @@ class Gathering(Base):
     __table_args__ = (
         Index("ix_gathering_guild_ends", "guild_id", "ends_on"),
         Index("ix_gathering_message", "message_id"),
+        # Buttons name the gathering's id, which must never come to mean a later gathering.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,6 +21,7 @@ from bot.rendering.chat_texts import (
     accepted_text,
     chat_ics_filename,
     expired_text,
+    lapse_reader,
     news_post,
     reminder_post,
     reminder_text,
@@ -116,9 +117,11 @@ def news_note(reader_id: int, content: str, *, nonce: str | None = None) -> Priv
 
 
 def lapse_note(request: ChatRequest) -> PrivateNote:
-    """For the asker of a request that lapsed; its nonce makes a second telling (by a process that
-    died before recording the lapse, or another one at the same moment) return the first."""
-    return news_note(request.asker_id, expired_text(request), nonce=post_nonce("cx", request.id, request.created_at))
+    """For whoever waited on a request that lapsed; its nonce makes a second telling (by a process
+    that died before recording the lapse, or another one at the same moment) return the first."""
+    return news_note(
+        lapse_reader(request), expired_text(request), nonce=post_nonce("cx", request.id, request.created_at)
+    )
 
 
 def reminder_note(request: ChatRequest, reader_id: int, *, late: bool) -> PrivateNote:

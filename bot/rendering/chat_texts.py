@@ -88,7 +88,16 @@ def cancelled_text(request: ChatRequest, reader_id: int) -> str:
 
 
 def expired_text(request: ChatRequest) -> str:
-    return f"Your chat request to **{other_name(request, request.asker_id)}** lapsed without an answer."
+    """For the one left waiting: the asker, or the member whose proposed time the asker never answered."""
+    waiting = lapse_reader(request)
+    if waiting == request.asker_id:
+        return f"Your chat request to **{other_name(request, waiting)}** lapsed without an answer."
+    return f"The time you proposed to **{other_name(request, waiting)}** for a chat lapsed without an answer."
+
+
+def lapse_reader(request: ChatRequest) -> int:
+    """Who is told that a request lapsed: whoever waited for the other's answer."""
+    return other_party(request, request.awaiting_id)
 
 
 def reminder_text(request: ChatRequest, reader_id: int, *, late: bool) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import discord
+from discord.utils import escape_markdown, escape_mentions
 
 from bot.db.models import Gathering, GatheringMember
 from bot.rendering.csv_files import write_csv
@@ -38,6 +39,11 @@ def span_text(gathering: Gathering) -> str:
     return f"{first:%a %-d %b}{'' if same_year else f' {first:%Y}'} – {last:%a %-d %b %Y}"
 
 
+def shown_line(about: str) -> str:
+    """A member's line as they typed it, shown as text: no links, mentions or headings of theirs."""
+    return escape_mentions(escape_markdown(about))
+
+
 def render_gathering_embed(
     gathering: Gathering, counts: Mapping[date, int], *, coming: int, over: bool
 ) -> discord.Embed:
@@ -63,7 +69,7 @@ def render_joined(gathering: Gathering, member: GatheringMember, *, new: bool) -
         if new
         else f"You're already on the roll call of **{gathering.title}**, for {which}."
     )
-    about = f"\nAbout you: {member.about}" if member.about else ""
+    about = f"\nAbout you: {shown_line(member.about)}" if member.about else ""
     return (
         f"{head}{about}\nPick the days you are there in the menu below; **About me** adds a line others see in "
         "**Who's coming** (where you're from, what you work on); **Not coming** takes you off."
@@ -77,7 +83,7 @@ def render_days_set(gathering: Gathering, member: GatheringMember) -> str:
 
 def render_about_set(gathering: Gathering, member: GatheringMember) -> str:
     if member.about:
-        return f"Others at **{gathering.title}** now see this about you: {member.about}"
+        return f"Others at **{gathering.title}** now see this about you: {shown_line(member.about)}"
     return f"Your line at **{gathering.title}** is cleared."
 
 
@@ -108,7 +114,7 @@ def render_roll_call(gathering: Gathering, members: Sequence[GatheringMember]) -
         return RollCall(embed, None, name)
     days = gathering_days(gathering)
     room = EMBED_TOTAL - len(embed.title or "") - _SPARE
-    about_lines = [f"<@{m.user_id}>: {m.about}" for m in members if m.about]
+    about_lines = [f"<@{m.user_id}>: {shown_line(m.about)}" for m in members if m.about]
     listing = min(EMBED_DESCRIPTION, room // 2 if about_lines else room)
     budget = max(40, (listing - 80) // len(days) - 24)
     sections = []

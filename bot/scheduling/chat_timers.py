@@ -23,6 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.db.database import Database
 from bot.discord_access import DiscordAccess
 from bot.publishing.chat_messages import ChatMessenger, lapse_note, reminder_note
+from bot.rendering.chat_texts import lapse_reader
 from bot.scheduling.due_passes import DuePasses, DueTimer
 from bot.scheduling.reminder_timers import worker_name
 from bot.services import chat_due
@@ -79,7 +80,7 @@ class ChatTimers(DuePasses):
             self._in_flight.discard(key)
 
     async def _expire(self, request_id: int) -> None:
-        """Tell the asker first, then record the lapse: a process that dies between the two leaves
+        """Tell whoever waited first, then record the lapse: a process that dies between the two leaves
         the request to the next pass, whose telling returns the first (the note's nonce)."""
         now = discord.utils.utcnow()
         async with self.db.reading() as session:
@@ -88,7 +89,7 @@ class ChatTimers(DuePasses):
             return
         if request.message_channel_id is not None and request.message_id is not None:
             await self.messenger.take_buttons_away(request.message_channel_id, request.message_id)
-        await self.messenger.tell(request, request.asker_id, lapse_note(request))
+        await self.messenger.tell(request, lapse_reader(request), lapse_note(request))
         async with self.db.transaction() as session:
             await chat_due.expire(session, request_id=request_id, now=now)
 

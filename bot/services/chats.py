@@ -111,7 +111,7 @@ async def ask_for_chat(
         session, guild_id=ask.guild_id, user_id=ask.member_id, blocked_id=ask.asker_id
     ):
         raise NotTakingChats(member_name)
-    await _require_room(session, ask, member_name)
+    await _require_room(session, ask, member_name, now)
     expires_at = expiry_of(gathering, now=now)
     days = await _shared_days(session, gathering, [ask.asker_id, ask.member_id])
     zone = gathering.timezone if gathering is not None else default_zone
@@ -138,14 +138,14 @@ async def ask_for_chat(
     return request
 
 
-async def _require_room(session: AsyncSession, ask: ChatAsk, member_name: str) -> None:
+async def _require_room(session: AsyncSession, ask: ChatAsk, member_name: str, now: datetime) -> None:
+    # A request past its lapse is not waiting any more, though the timer may not have recorded it yet.
+    waiting = (ChatRequest.state == ChatState.OPEN) & (ChatRequest.expires_at > now)
     pair = or_(
         (ChatRequest.asker_id == ask.asker_id) & (ChatRequest.member_id == ask.member_id),
         (ChatRequest.asker_id == ask.member_id) & (ChatRequest.member_id == ask.asker_id),
     )
-    between = await session.scalar(
-        select(ChatRequest).where(ChatRequest.guild_id == ask.guild_id, ChatRequest.state == ChatState.OPEN, pair)
-    )
+    between = await session.scalar(select(ChatRequest).where(ChatRequest.guild_id == ask.guild_id, waiting, pair))
     if between is not None:
         if between.asker_id == ask.asker_id:
             raise DomainError(f"You already asked **{member_name}** for a chat: wait for that one to be answered.")
@@ -156,7 +156,7 @@ async def _require_room(session: AsyncSession, ask: ChatAsk, member_name: str) -
         .where(
             ChatRequest.guild_id == ask.guild_id,
             ChatRequest.asker_id == ask.asker_id,
-            ChatRequest.state == ChatState.OPEN,
+            waiting,
         )
     )
     if int(count or 0) >= MAX_OPEN_PER_ASKER:

@@ -15,7 +15,7 @@ from tests.e2e.harness import BotRunner, Server, poll_until, run_command
 from tests.e2e.meetup_steps import public_messages
 from tests.e2e.test_gathering_polls import option_lines
 from tests.e2e.test_polls import poll_message
-from tests.emulator import DiscordEmulator, InteractionHandle, MessageRecord, User
+from tests.emulator import DiscordEmulator, InteractionHandle, MessageRecord, Permission, User
 
 
 def days_ahead(n: int) -> date:
@@ -302,3 +302,37 @@ async def test_a_poll_among_the_roll_call_follows_the_days_picked(
         lambda: option_lines(poll_message(emu, server)) == ["✅ 0 · 🤷 0 · present 2", "✅ 0 · 🤷 0 · present 1"],
         what="the poll redrawn with Bob's days",
     )
+
+
+async def test_a_gathering_of_a_channel_the_organizer_cannot_see_is_not_theirs_to_poll(
+    emu: DiscordEmulator, server: Server, bot_running: BotRunner, database_url: str
+) -> None:
+    staff = emu.create_role(server.guild.id, "Staff room")
+    senior = emu.create_member(server.guild.id, "senior", roles=[server.organizers, staff])
+    private = emu.create_text_channel(server.guild.id, "staff-only")
+    emu.set_channel_overwrite(private.id, server.guild.id, deny=int(Permission.VIEW_CHANNEL))
+    emu.set_channel_overwrite(private.id, staff.id, allow=int(Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES))
+    emu.set_channel_overwrite(private.id, emu.bot_user_id, allow=int(Permission.VIEW_CHANNEL), target_type=1)
+    made = await run_command(
+        emu,
+        server,
+        senior,
+        "meetup gathering",
+        title="Board retreat",
+        starts=f"{days_ahead(1):%Y-%m-%d}",
+        ends=f"{days_ahead(3):%Y-%m-%d}",
+        channel=private.id,
+    )
+    assert made.content is not None and made.content.startswith("Gathering #1"), made.content
+    # An organizer who cannot see the staff channel is told it does not exist, and nothing is posted.
+    refused = await run_command(
+        emu,
+        server,
+        server.organizer,
+        "meetup poll",
+        title="Lunch",
+        options=f"{days_ahead(2):%Y-%m-%d} 12:00; {days_ahead(3):%Y-%m-%d} 12:00",
+        gathering=1,
+    )
+    assert refused.ephemeral and refused.content == "I can't find gathering #1 in this server.", refused.content
+    assert [m for m in public_messages(emu, server.channel.id) if m.embeds] == []

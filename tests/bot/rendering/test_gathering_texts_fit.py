@@ -136,3 +136,18 @@ def test_a_big_roll_call_is_whole_in_its_file(days: int, count: int) -> None:
     lines = shown.csv.decode().splitlines()
     assert len(lines) == count + 1
     assert lines[1].count('"there"') == days
+
+
+def test_a_member_s_line_shows_as_text() -> None:
+    first = date(2026, 12, 7)
+    gathering = Gathering(id=1, title="PyCon", timezone="UTC", starts_on=first, ends_on=first, created_by=1)
+    member = GatheringMember(
+        gathering_id=1,
+        user_id=5,
+        days=[first.isoformat()],
+        about="# [win](https://x.example) @everyone <@123456789012345678>",
+    )
+    for text in (render_about_set(gathering, member), render_roll_call(gathering, [member]).embed.fields[0].value):
+        # Escaped, the masked link, heading and mentions show as typed instead of acting.
+        assert "@everyone" not in text and "<@123456789012345678>" not in text
+        assert "\\[win]" in str(text) and "\\#" in str(text)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.database import Database
 from bot.db.models import ChatBlock, ChatRequest, ChatState, Gathering, GatheringMember, GuildSettings
+from bot.rendering.chat_texts import expired_text, lapse_reader
 from bot.services import chat_due, chats
 from bot.services.chat_preferences import set_chats_off
 from bot.services.chat_times import gathering_end
@@ -251,3 +252,21 @@ async def test_an_open_request_lapses_once(session: AsyncSession) -> None:
     assert await chat_due.lapsing(session, request_id=request.id, now=end) is None
     with pytest.raises(ChatSettled, match="lapsed"):
         await chats.accept_chat(session, request_id=request.id, user_id=MEMBER, typed="Dec 5 10:00", now=end)
+
+
+async def test_a_lapse_tells_whoever_waited_and_frees_the_pair(session: AsyncSession) -> None:
+    gathering = await gathering_with(session, {ASKER: every_day(), MEMBER: every_day()})
+    request = await ask(session, asking(times="Dec 5 14:00"))
+    # The member proposed another time, which the asker never answered: the member waited.
+    await chats.propose_time(session, request_id=request.id, user_id=MEMBER, typed="Dec 6 11:00", now=NOW)
+    assert lapse_reader(request) == MEMBER
+    assert expired_text(request).startswith("The time you proposed to **user11**")
+    # Past its lapse, though no pass recorded it yet, it no longer blocks a new request of the pair.
+    end = gathering_end(gathering)
+    with pytest.raises(DomainError, match="already asked"):
+        await ask(session, asking(), now=end - timedelta(seconds=1))
+    chats_enabled = GuildSettings(guild_id=GUILD, chats_enabled=True)
+    session.add(chats_enabled)
+    await session.flush()
+    again = await ask(session, asking(), now=end + timedelta(seconds=1))
+    assert again.id != request.id

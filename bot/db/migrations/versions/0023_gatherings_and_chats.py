@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_gathering")),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_gathering_guild_ends", "gathering", ["guild_id", "ends_on"])
     op.create_index("ix_gathering_message", "gathering", ["message_id"])
